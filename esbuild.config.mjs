@@ -1,0 +1,44 @@
+// Builds each function into dist/<function>/index.mjs: one self-contained, minified ES module with
+// the AWS SDK inside, loadable by plain `node`.
+import { rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+export const FUNCTIONS = [
+  'send-group-msg',
+  'send-broadcast-msg',
+  'send-text-msg',
+  'send-custom-msg',
+];
+
+// tls-sig-api-v2 is CommonJS and calls require('crypto'); an ES module has no `require` unless
+// we make one.
+const banner = [
+  "import { createRequire as __createRequire } from 'node:module';",
+  'const require = __createRequire(import.meta.url);',
+].join('\n');
+
+export const buildFunctions = async ({ outdir = 'dist', metafile = false } = {}) => {
+  await rm(outdir, { recursive: true, force: true });
+  return build({
+    entryPoints: FUNCTIONS.map((name) => ({ in: `functions/${name}.ts`, out: `${name}/index` })),
+    outdir,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    outExtension: { '.js': '.mjs' },
+    // The SDK's ES module builds are far smaller than its CommonJS ones.
+    mainFields: ['module', 'main'],
+    banner: { js: banner },
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    metafile,
+    logLevel: 'warning',
+  });
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildFunctions();
+}

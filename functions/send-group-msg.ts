@@ -1,0 +1,4 @@
+import { sendGroupMsg } from '../lib/commands.ts';
+import { createHandler } from '../lib/pipeline.ts';
+
+export const handler = createHandler(sendGroupMsg);

@@ -1,0 +1,102 @@
+import type { CommandName } from './commands.ts';
+import { type ErrorCode, type FieldProblem, HTTP_STATUS, type SendError } from './errors.ts';
+import type { EventKind } from './events.ts';
+import type { TencentReply } from './tencent-reply.ts';
+
+/** The normalized result of every send (contract section 4). */
+interface SuccessResult {
+  ok: true;
+  command: CommandName;
+  msgSeq: number | undefined;
+  msgTime?: number;
+  random?: number;
+  requestId?: string;
+}
+
+interface FailureResult {
+  ok: false;
+  command: CommandName;
+  /** The Random the send used: a caller who retries with it cannot deliver a second copy. */
+  random?: number;
+  error: {
+    code: ErrorCode;
+    message: string;
+    retryable: boolean;
+    tencentCode?: number;
+    tencentInfo?: string;
+    requestId?: string;
+    details: FieldProblem[];
+  };
+}
+
+type SendResult = SuccessResult | FailureResult;
+
+/** Seconds a caller should wait after a 429 or 503. */
+const RETRY_AFTER_SECONDS = 1;
+
+const successResult = (
+  command: CommandName,
+  reply: TencentReply,
+  random: number | undefined,
+): SuccessResult => ({
+  ok: true,
+  command,
+  msgSeq: reply.msgSeq,
+  ...(reply.msgTime !== undefined && { msgTime: reply.msgTime }),
+  ...(random !== undefined && { random }),
+  ...(reply.requestId !== undefined && { requestId: reply.requestId }),
+});
+
+const failureResult = (
+  command: CommandName,
+  error: SendError,
+  random: number | undefined,
+): FailureResult => ({
+  ok: false,
+  command,
+  ...(random !== undefined && { random }),
+  error: {
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    ...(error.tencentCode !== undefined && { tencentCode: error.tencentCode }),
+    ...(error.tencentInfo !== undefined && { tencentInfo: error.tencentInfo }),
+    ...(error.requestId !== undefined && { requestId: error.requestId }),
+    details: error.details,
+  },
+});
+
+/** What Lambda's retries, destinations and Step Functions see of a failure: name = error code. */
+class InvocationFailedError extends Error {
+  readonly result: FailureResult;
+
+  constructor(result: FailureResult) {
+    super(JSON.stringify(result));
+    this.name = result.error.code;
+    this.result = result;
+  }
+}
+
+interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const httpResponse = (result: SendResult): HttpResponse => {
+  const statusCode = result.ok ? 200 : HTTP_STATUS[result.error.code];
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (statusCode === 429 || statusCode === 503)
+    headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+  return { statusCode, headers, body: JSON.stringify(result) };
+};
+
+/** Answers as the event kind expects: an HTTP response, or the result itself / a thrown error. */
+const answer = (kind: EventKind, result: SendResult): HttpResponse | SuccessResult => {
+  if (kind === 'http') return httpResponse(result);
+  if (result.ok) return result;
+  throw new InvocationFailedError(result);
+};
+
+export type { FailureResult, HttpResponse, SendResult, SuccessResult };
+export { answer, failureResult, httpResponse, InvocationFailedError, successResult };

@@ -1,0 +1,53 @@
+import * as z from 'zod/mini';
+
+/** Building blocks shared by the command schemas. */
+
+const UINT32_MAX = 4_294_967_295;
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+const uint32 = () => z.int().check(z.gte(0), z.lte(UINT32_MAX));
+const nonNegativeInt = () => z.int().check(z.gte(0));
+const text = () => z.string();
+const requiredText = () => z.string().check(z.minLength(1, 'must not be empty'));
+
+/** A string of 1 to `max` UTF-8 bytes (Tencent counts account and group IDs in bytes). */
+const boundedId = (max: number) =>
+  requiredText().check(
+    z.refine((value) => byteLength(value) <= max, { message: `must be at most ${max} bytes` }),
+  );
+
+/** Tencent's UserIDs are at most 32 bytes. */
+const account = () => boundedId(32);
+
+/** A 0/1 flag, as Tencent's Integer switches are documented. */
+const flag = () => z.union([z.literal(0), z.literal(1)]);
+
+/** Strings that must themselves be JSON text. */
+const jsonText = () =>
+  z.string().check(
+    z.refine(
+      (value) => {
+        try {
+          JSON.parse(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be JSON text' },
+    ),
+  );
+
+export {
+  account,
+  boundedId,
+  byteLength,
+  flag,
+  jsonText,
+  nonNegativeInt,
+  requiredText,
+  text,
+  UINT32_MAX,
+  uint32,
+};
