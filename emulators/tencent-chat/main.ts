@@ -1,0 +1,13 @@
+import { DEFAULT_APP } from './emulator.ts';
+import { startTencentChatEmulator } from './server.ts';
+
+// `npm run emulator`: the Tencent Chat emulator alone, on TENCENT_EMULATOR_PORT (default 4100).
+const port = Number(process.env.TENCENT_EMULATOR_PORT ?? 4100);
+const running = await startTencentChatEmulator({ port });
+console.log(`Tencent Chat emulator on ${running.url}`);
+console.log(
+  `  SDKAppID ${DEFAULT_APP.sdkAppId}, admin "${DEFAULT_APP.admins[0]}"; groups and rooms: ${running.url}/`,
+);
+const stop = () => running.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,190 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
+import { indexPage, targetPage } from './pages.ts';
+
+/**
+ * The emulator over HTTP on loopback: Tencent's four commands under /v4, a control API under
+ * /emulator (faults, key rotation, reset, inspection) and HTML pages per group and room.
+ */
+
+interface RunningEmulator {
+  emulator: TencentChatEmulator;
+  server: Server;
+  url: string;
+  close: () => Promise<void>;
+}
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+};
+
+const sendHtml = (response: ServerResponse, html: string): void => {
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(html);
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const parseJson = (text: string): Record<string, unknown> => {
+  const value: unknown = text === '' ? {} : JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('expected a JSON object');
+  return value as Record<string, unknown>;
+};
+
+const handleCommand = async (
+  emulator: TencentChatEmulator,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<void> => {
+  const command = emulator.commandFor(url.pathname) ?? url.pathname;
+  const fault = emulator.takeFault(command);
+  if (fault?.drop === 'before') {
+    request.socket.destroy();
+    return;
+  }
+  const bodyText = await readBody(request);
+  let parsed: unknown = bodyText;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {}
+  const received = emulator.record(
+    url.pathname,
+    url.searchParams,
+    request.headers['content-type'],
+    parsed,
+  );
+  if (fault?.delayMs) await sleep(fault.delayMs);
+  if (fault?.httpStatus) {
+    received.outcome = `HTTP ${fault.httpStatus}`;
+    response.writeHead(fault.httpStatus, { 'content-type': 'text/html' });
+    response.end(`<html><body><h1>${fault.httpStatus}</h1></body></html>`);
+    return;
+  }
+  const reply =
+    request.method !== 'POST'
+      ? emulator.failure(undefined, 60002, 'only POST is supported')
+      : fault?.errorCode
+        ? emulator.failure(emulator.commandFor(url.pathname), fault.errorCode, 'injected fault')
+        : emulator.handle(url.pathname, url.searchParams, bodyText);
+  received.outcome =
+    typeof reply.body === 'string' ? reply.body : `ErrorCode ${String(reply.body.ErrorCode)}`;
+  if (fault?.drop === 'after') {
+    request.socket.destroy();
+    return;
+  }
+  sendJson(response, reply.status, reply.body);
+};
+
+const handleControl = async (
+  emulator: TencentChatEmulator,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<void> => {
+  const route = `${request.method} ${url.pathname}`;
+  const body = request.method === 'GET' ? {} : parseJson(await readBody(request));
+  if (route === 'GET /emulator/state') {
+    return sendJson(response, 200, {
+      apps: [...emulator.apps.values()].map(({ sdkAppId, admins }) => ({ sdkAppId, admins })),
+      groups: Object.fromEntries(emulator.groups),
+      rooms: [...emulator.rooms],
+      broadcastEnabled: emulator.broadcastEnabled,
+      limits: emulator.limits,
+      stats: emulator.stats,
+    });
+  }
+  if (route === 'GET /emulator/messages') {
+    const target = url.searchParams.get('target');
+    return sendJson(response, 200, target ? emulator.messagesFor(target) : emulator.messages);
+  }
+  if (route === 'GET /emulator/requests') return sendJson(response, 200, emulator.requests);
+  if (route === 'POST /emulator/faults') {
+    emulator.addFault(body);
+    return sendJson(response, 200, { ok: true });
+  }
+  if (route === 'DELETE /emulator/faults') {
+    emulator.clearFaults();
+    return sendJson(response, 200, { ok: true });
+  }
+  if (route === 'POST /emulator/reset') {
+    emulator.reset();
+    return sendJson(response, 200, { ok: true });
+  }
+  if (route === 'POST /emulator/rotate-key') {
+    emulator.rotateKey(Number(body.sdkAppId), String(body.secretKey));
+    return sendJson(response, 200, { ok: true });
+  }
+  if (route === 'PUT /emulator/groups') {
+    emulator.groups.set(String(body.groupId), body.type as never);
+    return sendJson(response, 200, { ok: true });
+  }
+  if (route === 'PUT /emulator/rooms') {
+    emulator.rooms.add(String(body.roomId));
+    return sendJson(response, 200, { ok: true });
+  }
+  sendJson(response, 404, { error: `no route ${route}` });
+};
+
+const route = async (
+  emulator: TencentChatEmulator,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> => {
+  const url = new URL(request.url ?? '/', 'http://emulator');
+  if (url.pathname.startsWith('/v4/')) return handleCommand(emulator, request, response, url);
+  if (url.pathname.startsWith('/emulator/')) return handleControl(emulator, request, response, url);
+  const [, kind, id] = url.pathname.split('/');
+  if (request.method === 'GET' && url.pathname === '/')
+    return sendHtml(response, indexPage(emulator));
+  if (request.method === 'GET' && (kind === 'groups' || kind === 'rooms') && id) {
+    return sendHtml(
+      response,
+      targetPage(emulator, kind === 'groups' ? 'group' : 'room', decodeURIComponent(id)),
+    );
+  }
+  sendJson(response, 404, { error: 'not found' });
+};
+
+const startTencentChatEmulator = async (
+  options: EmulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningEmulator> => {
+  const emulator = new TencentChatEmulator(options);
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    route(emulator, request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 400, { error: String(error) });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    emulator,
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+export type { RunningEmulator };
+export { startTencentChatEmulator };
