@@ -101,6 +101,7 @@ const DEFAULT_APP: App = {
 
 const DEFAULT_GROUPS: Record<string, GroupType> = {
   '@TGS#2C5SZEAEF': 'Public',
+  '@TGS#12DEVUDHQ': 'Public',
   'demo-work-group': 'Private',
   'demo-meeting': 'ChatRoom',
   'live-lobby': 'AVChatRoom',

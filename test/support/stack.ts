@@ -1,0 +1,98 @@
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { type RunningSecretsManager, startSecretsManager } from '../../emulators/secrets-manager/server.ts';
+import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
+import { type RunningEmulator, startTencentChatEmulator } from '../../emulators/tencent-chat/server.ts';
+import type { EmulatorOptions } from '../../emulators/tencent-chat/emulator.ts';
+
+/** The local stack the integration tests run the built bundles against. */
+
+const SECRET_ID = 'tencent-chat/admin';
+
+const FUNCTIONS = {
+  send_group_msg: 'send-group-msg',
+  send_broadcast_msg: 'send-broadcast-msg',
+  send_text_msg: 'send-text-msg',
+  send_custom_msg: 'send-custom-msg',
+} as const;
+
+type CommandName = keyof typeof FUNCTIONS;
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+interface Stack {
+  tencent: RunningEmulator;
+  secrets: RunningSecretsManager;
+  env: Record<string, string>;
+  close: () => Promise<void>;
+}
+
+const secretValue = (overrides: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    sdkAppId: DEFAULT_APP.sdkAppId,
+    secretKey: DEFAULT_APP.secretKey,
+    adminIdentifier: DEFAULT_APP.admins[0],
+    ...overrides,
+  });
+
+/** Starts the emulator and the Secrets Manager stand-in and points the environment at them. */
+const startStack = async (options: EmulatorOptions = {}): Promise<Stack> => {
+  const tencent = await startTencentChatEmulator(options);
+  const secrets = await startSecretsManager({ secrets: { [SECRET_ID]: secretValue() } });
+  const env = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    TENCENT_CHAT_SECRET_ID: SECRET_ID,
+    TENCENT_CHAT_BASE_URL: tencent.url,
+    TENCENT_CHAT_BACKOFF_BASE_MS: '5',
+    TENCENT_CHAT_BACKOFF_MAX_MS: '20',
+  };
+  Object.assign(process.env, env);
+  return {
+    tencent,
+    secrets,
+    env,
+    close: async () => {
+      await Promise.all([tencent.close(), secrets.close()]);
+    },
+  };
+};
+
+let generation = 0;
+
+/**
+ * Imports a built bundle as a fresh module: a new container, with empty caches. The query string
+ * makes Node treat it as a module it has not loaded yet.
+ */
+const loadBundle = async (command: CommandName): Promise<Handler> => {
+  generation += 1;
+  const file = new URL(`../../dist/${FUNCTIONS[command]}/index.mjs`, import.meta.url);
+  const module = (await import(`${pathToFileURL(file.pathname).href}?container=${generation}`)) as {
+    handler: Handler;
+  };
+  return module.handler;
+};
+
+/** A Lambda context with a deadline, as the runtime passes it. */
+const lambdaContext = (timeoutMs = 10_000, awsRequestId = crypto.randomUUID()): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    awsRequestId,
+    functionName: 'send-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:send-test',
+    memoryLimitInMB: '256',
+    logGroupName: '/aws/lambda/send-test',
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+};
+
+export { FUNCTIONS, lambdaContext, loadBundle, SECRET_ID, secretValue, startStack };
+export type { CommandName, Handler, Stack };
