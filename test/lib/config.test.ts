@@ -32,11 +32,16 @@ describe('Function: readConfig', () => {
   });
 
   it.each(REGIONS)('maps region %s to its Tencent domain', (region) => {
-    expect(readConfig({ ...BASE, TENCENT_CHAT_REGION: region }).baseUrl).toBe(`https://${REGION_DOMAINS[region]}`);
+    expect(readConfig({ ...BASE, TENCENT_CHAT_REGION: region }).baseUrl).toBe(
+      `https://${REGION_DOMAINS[region]}`,
+    );
   });
 
   it('lets TENCENT_CHAT_BASE_URL replace the region, keeping scheme, host and port', () => {
-    const config = readConfig({ TENCENT_CHAT_SECRET_ID: 's', TENCENT_CHAT_BASE_URL: 'http://127.0.0.1:4100/' });
+    const config = readConfig({
+      TENCENT_CHAT_SECRET_ID: 's',
+      TENCENT_CHAT_BASE_URL: 'http://127.0.0.1:4100/',
+    });
     expect(config.baseUrl).toBe('http://127.0.0.1:4100');
   });
 
@@ -47,19 +52,41 @@ describe('Function: readConfig', () => {
       TENCENT_CHAT_MAX_RETRIES: '0',
       TENCENT_CHAT_SECRET_MAX_AGE_SECONDS: '60',
     });
-    expect(config).toMatchObject({ attemptTimeoutMs: 1500, maxRetries: 0, secretMaxAgeSeconds: 60 });
+    expect(config).toMatchObject({
+      attemptTimeoutMs: 1500,
+      maxRetries: 0,
+      secretMaxAgeSeconds: 60,
+    });
   });
 
   it.each([
     [{ TENCENT_CHAT_REGION: 'china' }, 'Environment variable TENCENT_CHAT_SECRET_ID is required'],
-    [{ TENCENT_CHAT_SECRET_ID: '  ', TENCENT_CHAT_REGION: 'china' }, 'Environment variable TENCENT_CHAT_SECRET_ID is required'],
+    [
+      { TENCENT_CHAT_SECRET_ID: '  ', TENCENT_CHAT_REGION: 'china' },
+      'Environment variable TENCENT_CHAT_SECRET_ID is required',
+    ],
     [{ TENCENT_CHAT_SECRET_ID: 's' }, 'Environment variable TENCENT_CHAT_REGION is required'],
-    [{ ...BASE, TENCENT_CHAT_REGION: 'Singapore' }, 'TENCENT_CHAT_REGION must be one of china, singapore'],
+    [
+      { ...BASE, TENCENT_CHAT_REGION: 'Singapore' },
+      'TENCENT_CHAT_REGION must be one of china, singapore',
+    ],
     [{ ...BASE, TENCENT_CHAT_BASE_URL: 'not a url' }, 'TENCENT_CHAT_BASE_URL must be a URL'],
-    [{ ...BASE, TENCENT_CHAT_BASE_URL: 'https://proxy.example/v4' }, 'TENCENT_CHAT_BASE_URL must be scheme, host and optional port only'],
-    [{ ...BASE, TENCENT_CHAT_BASE_URL: 'ftp://proxy.example' }, 'TENCENT_CHAT_BASE_URL must be scheme'],
-    [{ ...BASE, TENCENT_CHAT_TIMEOUT_MS: 'fast' }, 'TENCENT_CHAT_TIMEOUT_MS must be a whole number from 100 to 60000'],
-    [{ ...BASE, TENCENT_CHAT_MAX_RETRIES: '11' }, 'TENCENT_CHAT_MAX_RETRIES must be a whole number from 0 to 10'],
+    [
+      { ...BASE, TENCENT_CHAT_BASE_URL: 'https://proxy.example/v4' },
+      'TENCENT_CHAT_BASE_URL must be scheme, host and optional port only',
+    ],
+    [
+      { ...BASE, TENCENT_CHAT_BASE_URL: 'ftp://proxy.example' },
+      'TENCENT_CHAT_BASE_URL must be scheme',
+    ],
+    [
+      { ...BASE, TENCENT_CHAT_TIMEOUT_MS: 'fast' },
+      'TENCENT_CHAT_TIMEOUT_MS must be a whole number from 100 to 60000',
+    ],
+    [
+      { ...BASE, TENCENT_CHAT_MAX_RETRIES: '11' },
+      'TENCENT_CHAT_MAX_RETRIES must be a whole number from 0 to 10',
+    ],
   ])('fails with CONFIGURATION_ERROR naming the variable (%#)', (env, message) => {
     expect(failureOf(env)).toContain(message);
   });

@@ -27,7 +27,11 @@ describe('Function: readInvocation', () => {
   });
 
   it.each([
-    [{ ...httpApiEvent(request), body: undefined }, 'body', 'is required: send the request as a JSON body'],
+    [
+      { ...httpApiEvent(request), body: undefined },
+      'body',
+      'is required: send the request as a JSON body',
+    ],
     [httpApiEvent('{"GroupId":'), 'body', 'is not valid JSON'],
   ])('rejects an HTTP event without a JSON body (%#)', (event, path, message) => {
     expect(() => readInvocation(event)).toThrow(InvalidRequestError);
@@ -47,7 +51,11 @@ describe('Function: readInvocation', () => {
   });
 
   it('reads a direct invoke: the event itself, or the envelope with its key', () => {
-    expect(readInvocation(request)).toStrictEqual({ kind: 'direct', request, idempotencyKey: undefined });
+    expect(readInvocation(request)).toStrictEqual({
+      kind: 'direct',
+      request,
+      idempotencyKey: undefined,
+    });
     expect(readInvocation(envelope(request, 'sched-2026-11-21T00:00:00Z'))).toStrictEqual({
       kind: 'direct',
       request,

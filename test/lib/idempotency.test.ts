@@ -5,7 +5,9 @@ import { chooseRandom, randomFromKey } from '../../lib/idempotency.ts';
 describe('Function: chooseRandom', () => {
   it('uses a caller-supplied Random as given, even 0', () => {
     expect(chooseRandom({ given: 0, idempotencyKey: 'k', awsRequestId: 'r' })).toBe(0);
-    expect(chooseRandom({ given: 4294967295, idempotencyKey: undefined, awsRequestId: undefined })).toBe(4294967295);
+    expect(
+      chooseRandom({ given: 4294967295, idempotencyKey: undefined, awsRequestId: undefined }),
+    ).toBe(4294967295);
   });
 
   it('derives the same Random from the same key, whatever the invocation', () => {
@@ -35,7 +37,11 @@ describe('Function: chooseRandom', () => {
   });
 
   it('draws a fresh Random each time when there is nothing to derive it from', () => {
-    const draws = new Set(Array.from({ length: 100 }, () => chooseRandom({ given: undefined, idempotencyKey: undefined, awsRequestId: undefined })));
+    const draws = new Set(
+      Array.from({ length: 100 }, () =>
+        chooseRandom({ given: undefined, idempotencyKey: undefined, awsRequestId: undefined }),
+      ),
+    );
     expect(draws.size).toBeGreaterThan(95);
   });
 });

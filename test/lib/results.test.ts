@@ -6,7 +6,11 @@ import { failureOfReply, parseReply } from '../../lib/tencent-reply.ts';
 
 describe('Function: parseReply', () => {
   it('reads the group shape (fields at the top level)', () => {
-    expect(parseReply('{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgTime":1497249503,"MsgSeq":1}')).toStrictEqual({
+    expect(
+      parseReply(
+        '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgTime":1497249503,"MsgSeq":1}',
+      ),
+    ).toStrictEqual({
       errorCode: 0,
       errorInfo: '',
       requestId: undefined,
@@ -20,7 +24,12 @@ describe('Function: parseReply', () => {
     const reply = parseReply(
       '{"ErrorCode":0,"ErrorInfo":"","ActionStatus":"OK","RequestId":"Id-1","Response":{"MsgTime":1750074420,"MsgSeq":25}}',
     );
-    expect(reply).toMatchObject({ errorCode: 0, requestId: 'Id-1', msgSeq: 25, msgTime: 1750074420 });
+    expect(reply).toMatchObject({
+      errorCode: 0,
+      requestId: 'Id-1',
+      msgSeq: 25,
+      msgTime: 1750074420,
+    });
     expect(successResult('send_text_msg', reply, undefined)).toStrictEqual({
       ok: true,
       command: 'send_text_msg',
@@ -30,14 +39,19 @@ describe('Function: parseReply', () => {
     });
   });
 
-  it.each(['<html>502</html>', '[]', '{"ActionStatus":"OK"}'])('calls %s an UPSTREAM_ERROR', (text) => {
-    expect(() => parseReply(text)).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
-  });
+  it.each(['<html>502</html>', '[]', '{"ActionStatus":"OK"}'])(
+    'calls %s an UPSTREAM_ERROR',
+    (text) => {
+      expect(() => parseReply(text)).toThrow(expect.objectContaining({ code: 'UPSTREAM_ERROR' }));
+    },
+  );
 });
 
 describe('Function: failureOfReply', () => {
   it('treats ErrorCode 0 with a MsgDropReason as RATE_LIMITED: the message was dropped', () => {
-    const failure = failureOfReply(parseReply('{"ErrorCode":0,"ErrorInfo":"","MsgSeq":0,"MsgDropReason":"MsgFreqCtrl"}'));
+    const failure = failureOfReply(
+      parseReply('{"ErrorCode":0,"ErrorInfo":"","MsgSeq":0,"MsgDropReason":"MsgFreqCtrl"}'),
+    );
     expect(failure).toMatchObject({ code: 'RATE_LIMITED', tencentCode: 0, retryable: true });
   });
 
@@ -46,23 +60,53 @@ describe('Function: failureOfReply', () => {
   });
 
   it.each([
-    [10004, 'INVALID_REQUEST'], [100002, 'INVALID_REQUEST'],
-    [10007, 'FORBIDDEN'], [10016, 'FORBIDDEN'], [10017, 'FORBIDDEN'], [100006, 'FORBIDDEN'], [100601, 'FORBIDDEN'],
-    [10010, 'NOT_FOUND'], [10015, 'NOT_FOUND'], [100004, 'NOT_FOUND'],
-    [80002, 'PAYLOAD_TOO_LARGE'], [100603, 'PAYLOAD_TOO_LARGE'],
-    [10023, 'RATE_LIMITED'], [100602, 'RATE_LIMITED'], [60007, 'RATE_LIMITED'], [60011, 'RATE_LIMITED'], [60018, 'RATE_LIMITED'], [60019, 'RATE_LIMITED'],
-    [60004, 'CONFIGURATION_ERROR'], [60006, 'CONFIGURATION_ERROR'], [60010, 'CONFIGURATION_ERROR'], [70001, 'CONFIGURATION_ERROR'], [70009, 'CONFIGURATION_ERROR'], [70020, 'CONFIGURATION_ERROR'],
-    [10002, 'UPSTREAM_UNAVAILABLE'], [100001, 'UPSTREAM_UNAVAILABLE'], [60008, 'UPSTREAM_UNAVAILABLE'], [70169, 'UPSTREAM_UNAVAILABLE'], [70202, 'UPSTREAM_UNAVAILABLE'], [70500, 'UPSTREAM_UNAVAILABLE'],
-    [80001, 'UPSTREAM_ERROR'], [12345, 'UPSTREAM_ERROR'],
+    [10004, 'INVALID_REQUEST'],
+    [100002, 'INVALID_REQUEST'],
+    [10007, 'FORBIDDEN'],
+    [10016, 'FORBIDDEN'],
+    [10017, 'FORBIDDEN'],
+    [100006, 'FORBIDDEN'],
+    [100601, 'FORBIDDEN'],
+    [10010, 'NOT_FOUND'],
+    [10015, 'NOT_FOUND'],
+    [100004, 'NOT_FOUND'],
+    [80002, 'PAYLOAD_TOO_LARGE'],
+    [100603, 'PAYLOAD_TOO_LARGE'],
+    [10023, 'RATE_LIMITED'],
+    [100602, 'RATE_LIMITED'],
+    [60007, 'RATE_LIMITED'],
+    [60011, 'RATE_LIMITED'],
+    [60018, 'RATE_LIMITED'],
+    [60019, 'RATE_LIMITED'],
+    [60004, 'CONFIGURATION_ERROR'],
+    [60006, 'CONFIGURATION_ERROR'],
+    [60010, 'CONFIGURATION_ERROR'],
+    [70001, 'CONFIGURATION_ERROR'],
+    [70009, 'CONFIGURATION_ERROR'],
+    [70020, 'CONFIGURATION_ERROR'],
+    [10002, 'UPSTREAM_UNAVAILABLE'],
+    [100001, 'UPSTREAM_UNAVAILABLE'],
+    [60008, 'UPSTREAM_UNAVAILABLE'],
+    [70169, 'UPSTREAM_UNAVAILABLE'],
+    [70202, 'UPSTREAM_UNAVAILABLE'],
+    [70500, 'UPSTREAM_UNAVAILABLE'],
+    [80001, 'UPSTREAM_ERROR'],
+    [12345, 'UPSTREAM_ERROR'],
   ])('maps Tencent %i to %s', (tencentCode, code) => {
     expect(errorCodeForTencent(tencentCode)).toBe(code);
-    const failure = failureOfReply(parseReply(JSON.stringify({ ErrorCode: tencentCode, ErrorInfo: 'why', RequestId: 'Id-9' })));
+    const failure = failureOfReply(
+      parseReply(JSON.stringify({ ErrorCode: tencentCode, ErrorInfo: 'why', RequestId: 'Id-9' })),
+    );
     expect(failure).toMatchObject({ code, tencentCode, tencentInfo: 'why', requestId: 'Id-9' });
   });
 });
 
 describe('Function: answer', () => {
-  const failure = failureResult('send_group_msg', new SendError('RATE_LIMITED', 'slow down', { tencentCode: 10023, tencentInfo: 'freq' }), 7);
+  const failure = failureResult(
+    'send_group_msg',
+    new SendError('RATE_LIMITED', 'slow down', { tencentCode: 10023, tencentInfo: 'freq' }),
+    7,
+  );
 
   it('answers an HTTP event with the status of the code, JSON, and Retry-After on 429 and 503', () => {
     expect(answer('http', failure)).toStrictEqual({
@@ -70,8 +114,15 @@ describe('Function: answer', () => {
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
       body: JSON.stringify(failure),
     });
-    const unavailable = failureResult('send_text_msg', new SendError('UPSTREAM_UNAVAILABLE', 'x'), undefined);
-    expect(answer('http', unavailable)).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    const unavailable = failureResult(
+      'send_text_msg',
+      new SendError('UPSTREAM_UNAVAILABLE', 'x'),
+      undefined,
+    );
+    expect(answer('http', unavailable)).toMatchObject({
+      statusCode: 503,
+      headers: { 'retry-after': '1' },
+    });
     const notFound = failureResult('send_text_msg', new SendError('NOT_FOUND', 'x'), undefined);
     expect(answer('http', notFound)).toStrictEqual({
       statusCode: 404,
@@ -81,8 +132,18 @@ describe('Function: answer', () => {
   });
 
   it('returns a success as it is to EventBridge and direct invokes', () => {
-    const success = successResult('send_group_msg', parseReply('{"ErrorCode":0,"MsgSeq":1,"MsgTime":2}'), 9);
-    expect(answer('eventbridge', success)).toStrictEqual({ ok: true, command: 'send_group_msg', msgSeq: 1, msgTime: 2, random: 9 });
+    const success = successResult(
+      'send_group_msg',
+      parseReply('{"ErrorCode":0,"MsgSeq":1,"MsgTime":2}'),
+      9,
+    );
+    expect(answer('eventbridge', success)).toStrictEqual({
+      ok: true,
+      command: 'send_group_msg',
+      msgSeq: 1,
+      msgTime: 2,
+      random: 9,
+    });
     expect(answer('direct', success)).toBe(success);
   });
 
@@ -98,8 +159,16 @@ describe('Function: answer', () => {
 
   it('gives each error code the contract status', () => {
     expect(HTTP_STATUS).toStrictEqual({
-      INVALID_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404, PAYLOAD_TOO_LARGE: 413, RATE_LIMITED: 429,
-      CONFIGURATION_ERROR: 500, INTERNAL_ERROR: 500, UPSTREAM_ERROR: 502, UPSTREAM_UNAVAILABLE: 503, UPSTREAM_TIMEOUT: 504,
+      INVALID_REQUEST: 400,
+      FORBIDDEN: 403,
+      NOT_FOUND: 404,
+      PAYLOAD_TOO_LARGE: 413,
+      RATE_LIMITED: 429,
+      CONFIGURATION_ERROR: 500,
+      INTERNAL_ERROR: 500,
+      UPSTREAM_ERROR: 502,
+      UPSTREAM_UNAVAILABLE: 503,
+      UPSTREAM_TIMEOUT: 504,
     });
   });
 });

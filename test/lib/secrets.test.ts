@@ -6,7 +6,12 @@ import { clearSecretCache, getAdminCredentials, parseAdminCredentials } from '..
 
 const SECRET_KEY = 'the-secret-key-that-must-never-leak';
 const secretString = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({ sdkAppId: 1400000000, secretKey: SECRET_KEY, adminIdentifier: 'administrator', ...overrides });
+  JSON.stringify({
+    sdkAppId: 1400000000,
+    secretKey: SECRET_KEY,
+    adminIdentifier: 'administrator',
+    ...overrides,
+  });
 
 const secretsManager = mockClient(SecretsManagerClient);
 const options = { secretId: 'tencent-chat/admin', maxAgeSeconds: 300 };
@@ -31,7 +36,11 @@ describe('Function: getAdminCredentials', () => {
     for (let i = 0; i < 99; i += 1) await getAdminCredentials(options);
 
     // Assess
-    expect(first).toStrictEqual({ sdkAppId: 1400000000, secretKey: SECRET_KEY, adminIdentifier: 'administrator' });
+    expect(first).toStrictEqual({
+      sdkAppId: 1400000000,
+      secretKey: SECRET_KEY,
+      adminIdentifier: 'administrator',
+    });
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(secretsManager.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toStrictEqual({
       SecretId: 'tencent-chat/admin',
@@ -100,14 +109,19 @@ describe('Function: getAdminCredentials', () => {
 
 describe('Function: parseAdminCredentials', () => {
   it('accepts sdkAppId as a string of digits, as the console key/value editor stores it', () => {
-    expect(parseAdminCredentials(secretString({ sdkAppId: '1400000001' })).sdkAppId).toBe(1400000001);
+    expect(parseAdminCredentials(secretString({ sdkAppId: '1400000001' })).sdkAppId).toBe(
+      1400000001,
+    );
   });
 
   it.each([
     [secretString({ sdkAppId: 'abc' }), 'Secret field sdkAppId must be a positive whole number'],
     [secretString({ sdkAppId: -1 }), 'Secret field sdkAppId'],
     [secretString({ secretKey: '' }), 'Secret field secretKey must be a non-empty string'],
-    [secretString({ adminIdentifier: 7 }), 'Secret field adminIdentifier must be a non-empty string'],
+    [
+      secretString({ adminIdentifier: 7 }),
+      'Secret field adminIdentifier must be a non-empty string',
+    ],
     ['{not json', 'is not JSON'],
     ['[1,2]', 'must be a JSON object with sdkAppId, secretKey and adminIdentifier'],
     [undefined, 'has no SecretString'],

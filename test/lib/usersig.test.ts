@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeUserSig, expectedSignature, verifyUserSig } from '../../emulators/tencent-chat/usersig.ts';
+import {
+  decodeUserSig,
+  expectedSignature,
+  verifyUserSig,
+} from '../../emulators/tencent-chat/usersig.ts';
 import { clearUserSigCache, getSignedIdentity, userSigsGenerated } from '../../lib/usersig.ts';
 
 // Reference D.4: the sample key of every official README and test.
@@ -19,8 +23,18 @@ describe('Function: getSignedIdentity', () => {
 
   it.each([
     // D.4.2, computed with the official Node library.
-    ['xiaojun', 15_552_000, 'LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=', 'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwhWZiflZpXlQqeKU7MSCgswUJStDEwMogMiUZOamKlkZmqOKplYUZBaBxE1NTY3gosWZ6UpWSj5ljuYp*p7l5unBxXnF2WVhVU4uAf7Ozi5JpX7O5SbuHuUhzgZJmQXaTia2SrUAohcx8g__'],
-    ['administrator', 86_400, 'yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=', 'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwokpuZl5mcUlRYkl*UVQBcUp2YkFBZkpSlaGJgZQAJEpycxNVbIyNEcVTa0oyCxKVbKyMDOBCRVnpitZKVX6OKZql5uHh6aGlhYmhVlm6IdEmFuUGhnmh7hnamdaRhUYlhoHFORFmhnYKtUCAK0SM5I_'],
+    [
+      'xiaojun',
+      15_552_000,
+      'LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=',
+      'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwhWZiflZpXlQqeKU7MSCgswUJStDEwMogMiUZOamKlkZmqOKplYUZBaBxE1NTY3gosWZ6UpWSj5ljuYp*p7l5unBxXnF2WVhVU4uAf7Ozi5JpX7O5SbuHuUhzgZJmQXaTia2SrUAohcx8g__',
+    ],
+    [
+      'administrator',
+      86_400,
+      'yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=',
+      'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwokpuZl5mcUlRYkl*UVQBcUp2YkFBZkpSlaGJgZQAJEpycxNVbIyNEcVTa0oyCxKVbKyMDOBCRVnpitZKVX6OKZql5uHh6aGlhYmhVlm6IdEmFuUGhnmh7hnamdaRhUYlhoHFORFmhnYKtUCAK0SM5I_',
+    ],
   ])('matches the reference vector for %s', (identifier, expire, hmac, userSig) => {
     // Prepare
     vi.setSystemTime(1_700_000_000_000);
@@ -41,7 +55,12 @@ describe('Function: getSignedIdentity', () => {
   });
 
   it('computes the published third-party HMAC vector (D.4.1)', () => {
-    const sig = expectedSignature(SAMPLE_KEY, { identifier: '0', sdkAppId: 1400000000, time: 1569910200000, expire: 15552000000 });
+    const sig = expectedSignature(SAMPLE_KEY, {
+      identifier: '0',
+      sdkAppId: 1400000000,
+      time: 1569910200000,
+      expire: 15552000000,
+    });
     expect(sig).toBe('bEj7EPKeOGh/DZ+LevCNXjSrLtgjj+lC8Ed0uirJXYU=');
   });
 
@@ -61,7 +80,14 @@ describe('Function: getSignedIdentity', () => {
     expect(reused.userSig).toBe(first.userSig);
     expect(renewed.userSig).not.toBe(first.userSig);
     expect(userSigsGenerated() - before).toBe(2);
-    expect(verifyUserSig(renewed.userSig, { sdkAppId: 1400000000, identifier: 'administrator', key: SAMPLE_KEY, nowSeconds: 1_700_078_000 })).toBe(0);
+    expect(
+      verifyUserSig(renewed.userSig, {
+        sdkAppId: 1400000000,
+        identifier: 'administrator',
+        key: SAMPLE_KEY,
+        nowSeconds: 1_700_078_000,
+      }),
+    ).toBe(0);
   });
 
   it('signs anew when the key is rotated or when asked to renew', () => {
@@ -69,19 +95,35 @@ describe('Function: getSignedIdentity', () => {
     const first = getSignedIdentity(credentials('administrator'), 86_400);
     const rotated = getSignedIdentity(credentials('administrator', 'another-key'), 86_400);
     vi.setSystemTime(1_700_000_001_000);
-    const renewed = getSignedIdentity(credentials('administrator', 'another-key'), 86_400, { renew: true });
+    const renewed = getSignedIdentity(credentials('administrator', 'another-key'), 86_400, {
+      renew: true,
+    });
     expect(rotated.userSig).not.toBe(first.userSig);
     expect(renewed.userSig).not.toBe(rotated.userSig);
-    expect(verifyUserSig(rotated.userSig, { sdkAppId: 1400000000, identifier: 'administrator', key: 'another-key', nowSeconds: 1_700_000_000 })).toBe(0);
+    expect(
+      verifyUserSig(rotated.userSig, {
+        sdkAppId: 1400000000,
+        identifier: 'administrator',
+        key: 'another-key',
+        nowSeconds: 1_700_000_000,
+      }),
+    ).toBe(0);
   });
 });
 
 describe('Function: verifyUserSig (the emulator)', () => {
   const sign = (key = SAMPLE_KEY) => {
     clearUserSigCache();
-    return getSignedIdentity(credentials('administrator', key), 86_400, { nowMs: 1_700_000_000_000 }).userSig;
+    return getSignedIdentity(credentials('administrator', key), 86_400, {
+      nowMs: 1_700_000_000_000,
+    }).userSig;
   };
-  const expected = { sdkAppId: 1400000000, identifier: 'administrator', key: SAMPLE_KEY, nowSeconds: Math.floor(Date.now() / 1000) };
+  const expected = {
+    sdkAppId: 1400000000,
+    identifier: 'administrator',
+    key: SAMPLE_KEY,
+    nowSeconds: Math.floor(Date.now() / 1000),
+  };
 
   it('accepts a good signature and refuses each kind of bad one with its Tencent code', () => {
     const good = sign();

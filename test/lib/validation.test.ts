@@ -21,21 +21,41 @@ const problemsOf = (run: () => unknown) => {
   throw new Error('the request was accepted');
 };
 
-const group = (overrides: Record<string, unknown>) => ({ ...MINIMAL_REQUESTS.send_group_msg, ...overrides });
+const group = (overrides: Record<string, unknown>) => ({
+  ...MINIMAL_REQUESTS.send_group_msg,
+  ...overrides,
+});
 const element = (MsgType: string, MsgContent: Record<string, unknown>) => ({ MsgType, MsgContent });
 
 const VALID_ELEMENTS = {
   TIMTextElem: element('TIMTextElem', { Text: 'hi' }),
   TIMLocationElem: element('TIMLocationElem', { Desc: 'office', Latitude: 22.5, Longitude: 113.9 }),
   TIMFaceElem: element('TIMFaceElem', { Index: 1, Data: 'smile' }),
-  TIMCustomElem: element('TIMCustomElem', { Data: 'x', Desc: 'd', Ext: 'e', Sound: 'dingdong.aiff' }),
-  TIMSoundElem: element('TIMSoundElem', { Url: 'https://a/b.mp3', UUID: 'u1', Size: 10, Second: 2, Download_Flag: 2 }),
+  TIMCustomElem: element('TIMCustomElem', {
+    Data: 'x',
+    Desc: 'd',
+    Ext: 'e',
+    Sound: 'dingdong.aiff',
+  }),
+  TIMSoundElem: element('TIMSoundElem', {
+    Url: 'https://a/b.mp3',
+    UUID: 'u1',
+    Size: 10,
+    Second: 2,
+    Download_Flag: 2,
+  }),
   TIMImageElem: element('TIMImageElem', {
     UUID: 'img',
     ImageFormat: 1,
     ImageInfoArray: [{ Type: 1, Size: 100, Width: 10, Height: 20, URL: 'https://a/b.jpg' }],
   }),
-  TIMFileElem: element('TIMFileElem', { Url: 'https://a/f', UUID: 'f', FileSize: 5, FileName: 'a.txt', Download_Flag: 2 }),
+  TIMFileElem: element('TIMFileElem', {
+    Url: 'https://a/f',
+    UUID: 'f',
+    FileSize: 5,
+    FileName: 'a.txt',
+    Download_Flag: 2,
+  }),
   TIMVideoFileElem: element('TIMVideoFileElem', {
     VideoUrl: 'https://a/v.mp4',
     VideoUUID: 'v',
@@ -54,24 +74,32 @@ const VALID_ELEMENTS = {
 };
 
 describe('Function: validateRequest', () => {
-  it.each(Object.entries(SEED_GROUP_REQUESTS))('accepts the %s example of send_group_msg unchanged', (_, request) => {
-    // Act
-    const accepted = validateRequest(sendGroupMsg, request);
+  it.each(Object.entries(SEED_GROUP_REQUESTS))(
+    'accepts the %s example of send_group_msg unchanged',
+    (_, request) => {
+      // Act
+      const accepted = validateRequest(sendGroupMsg, request);
 
-    // Assess
-    expect(accepted).toStrictEqual(request);
-  });
+      // Assess
+      expect(accepted).toStrictEqual(request);
+    },
+  );
 
   it('accepts the examples of the other three commands unchanged', () => {
-    expect(validateRequest(sendBroadcastMsg, SEED_BROADCAST_REQUEST)).toStrictEqual(SEED_BROADCAST_REQUEST);
+    expect(validateRequest(sendBroadcastMsg, SEED_BROADCAST_REQUEST)).toStrictEqual(
+      SEED_BROADCAST_REQUEST,
+    );
     expect(validateRequest(sendTextMsg, SEED_TEXT_REQUEST)).toStrictEqual(SEED_TEXT_REQUEST);
     expect(validateRequest(sendCustomMsg, SEED_CUSTOM_REQUEST)).toStrictEqual(SEED_CUSTOM_REQUEST);
   });
 
-  it.each(Object.entries(VALID_ELEMENTS))('accepts a %s with all its documented fields', (_, msgElement) => {
-    const request = group({ MsgBody: [msgElement] });
-    expect(validateRequest(sendGroupMsg, request)).toStrictEqual(request);
-  });
+  it.each(Object.entries(VALID_ELEMENTS))(
+    'accepts a %s with all its documented fields',
+    (_, msgElement) => {
+      const request = group({ MsgBody: [msgElement] });
+      expect(validateRequest(sendGroupMsg, request)).toStrictEqual(request);
+    },
+  );
 
   it.each([
     ['a missing GroupId', { GroupId: undefined }, 'GroupId', 'is required'],
@@ -83,29 +111,152 @@ describe('Function: validateRequest', () => {
     ['a fractional Random', { Random: 1.5 }, 'Random', 'expected int'],
     ['a missing MsgBody', { MsgBody: undefined }, 'MsgBody', 'is required'],
     ['an empty MsgBody', { MsgBody: [] }, 'MsgBody', 'must hold at least one element'],
-    ['a lower-case MsgPriority', { MsgPriority: 'high' }, 'MsgPriority', 'must be one of "High", "Normal", "Low", "Lowest"'],
-    ['an unknown ForbidCallbackControl', { ForbidCallbackControl: ['Nope'] }, 'ForbidCallbackControl[0]', 'must be one of'],
-    ['an unknown SendMsgControl', { SendMsgControl: ['NoPush'] }, 'SendMsgControl[0]', 'must be one of'],
+    [
+      'a lower-case MsgPriority',
+      { MsgPriority: 'high' },
+      'MsgPriority',
+      'must be one of "High", "Normal", "Low", "Lowest"',
+    ],
+    [
+      'an unknown ForbidCallbackControl',
+      { ForbidCallbackControl: ['Nope'] },
+      'ForbidCallbackControl[0]',
+      'must be one of',
+    ],
+    [
+      'an unknown SendMsgControl',
+      { SendMsgControl: ['NoPush'] },
+      'SendMsgControl[0]',
+      'must be one of',
+    ],
     ['OnlineOnlyFlag 2', { OnlineOnlyFlag: 2 }, 'OnlineOnlyFlag', ''],
-    ['SendMsgControl with OnlineOnlyFlag 1', { OnlineOnlyFlag: 1, SendMsgControl: ['NoUnread'] }, 'SendMsgControl', 'must be absent when OnlineOnlyFlag is 1'],
-    ['51 To_Account', { To_Account: Array.from({ length: 51 }, (_, i) => `user${i}`) }, 'To_Account', 'must name at most 50 accounts'],
+    [
+      'SendMsgControl with OnlineOnlyFlag 1',
+      { OnlineOnlyFlag: 1, SendMsgControl: ['NoUnread'] },
+      'SendMsgControl',
+      'must be absent when OnlineOnlyFlag is 1',
+    ],
+    [
+      '51 To_Account',
+      { To_Account: Array.from({ length: 51 }, (_, i) => `user${i}`) },
+      'To_Account',
+      'must name at most 50 accounts',
+    ],
     ['an empty To_Account', { To_Account: [] }, 'To_Account', 'must name at least one account'],
-    ['a From_Account over 32 bytes', { From_Account: 'u'.repeat(33) }, 'From_Account', 'must be at most 32 bytes'],
-    ['a GroupAtInfo without the account', { GroupAtInfo: [{ GroupAtAllFlag: 0 }] }, 'GroupAtInfo[0].GroupAt_Account', 'is required when GroupAtAllFlag is 0'],
-    ['@all with an account', { GroupAtInfo: [{ GroupAtAllFlag: 1, GroupAt_Account: 'x' }] }, 'GroupAtInfo[0].GroupAt_Account', 'must be absent'],
+    [
+      'a From_Account over 32 bytes',
+      { From_Account: 'u'.repeat(33) },
+      'From_Account',
+      'must be at most 32 bytes',
+    ],
+    [
+      'a GroupAtInfo without the account',
+      { GroupAtInfo: [{ GroupAtAllFlag: 0 }] },
+      'GroupAtInfo[0].GroupAt_Account',
+      'is required when GroupAtAllFlag is 0',
+    ],
+    [
+      '@all with an account',
+      { GroupAtInfo: [{ GroupAtAllFlag: 1, GroupAt_Account: 'x' }] },
+      'GroupAtInfo[0].GroupAt_Account',
+      'must be absent',
+    ],
     ['an unknown field', { Priority: 'High' }, 'Priority', 'is not a field of this command'],
-    ['an unknown OfflinePushInfo field', { OfflinePushInfo: { Sound: 'x' } }, 'OfflinePushInfo.Sound', 'is not a field of this command'],
-    ['a bad HuaWeiImportance', { OfflinePushInfo: { AndroidInfo: { HuaWeiImportance: 'HIGH' } } }, 'OfflinePushInfo.AndroidInfo.HuaWeiImportance', 'must be one of'],
-    ['an unknown MsgType', { MsgBody: [element('TIMRelayElem', { Title: 'x' })] }, 'MsgBody[0].MsgType', 'must be one of'],
-    ['a text element without Text', { MsgBody: [element('TIMTextElem', {})] }, 'MsgBody[0].MsgContent.Text', 'is required'],
-    ['an unknown MsgContent field', { MsgBody: [element('TIMTextElem', { Text: 'a', Bold: true })] }, 'MsgBody[0].MsgContent.Bold', 'is not a field'],
-    ['a latitude out of range', { MsgBody: [element('TIMLocationElem', { Desc: 'x', Latitude: 91, Longitude: 0 })] }, 'MsgBody[0].MsgContent.Latitude', 'must be at most 90'],
-    ['a sound without Download_Flag 2', { MsgBody: [element('TIMSoundElem', { Url: 'u', UUID: 'i', Download_Flag: 1 })] }, 'MsgBody[0].MsgContent.Download_Flag', 'must be 2'],
-    ['an image format outside the enumeration', { MsgBody: [element('TIMImageElem', { UUID: 'i', ImageFormat: 5, ImageInfoArray: [{ Type: 1, Width: 1, Height: 1, URL: 'u' }] })] }, 'MsgBody[0].MsgContent.ImageFormat', ''],
-    ['an image without URL', { MsgBody: [element('TIMImageElem', { UUID: 'i', ImageFormat: 1, ImageInfoArray: [{ Type: 1, Width: 1, Height: 1 }] })] }, 'MsgBody[0].MsgContent.ImageInfoArray[0].URL', 'is required'],
-    ['a file without UUID', { MsgBody: [element('TIMFileElem', { Url: 'u', Download_Flag: 2 })] }, 'MsgBody[0].MsgContent.UUID', 'is required'],
-    ['a video without ThumbWidth', { MsgBody: [element('TIMVideoFileElem', { ...VALID_ELEMENTS.TIMVideoFileElem.MsgContent, ThumbWidth: undefined })] }, 'MsgBody[0].MsgContent.ThumbWidth', 'is required'],
-    ['two custom elements', { MsgBody: [VALID_ELEMENTS.TIMCustomElem, text('a'), VALID_ELEMENTS.TIMCustomElem] }, 'MsgBody[2].MsgType', 'at most one TIMCustomElem'],
+    [
+      'an unknown OfflinePushInfo field',
+      { OfflinePushInfo: { Sound: 'x' } },
+      'OfflinePushInfo.Sound',
+      'is not a field of this command',
+    ],
+    [
+      'a bad HuaWeiImportance',
+      { OfflinePushInfo: { AndroidInfo: { HuaWeiImportance: 'HIGH' } } },
+      'OfflinePushInfo.AndroidInfo.HuaWeiImportance',
+      'must be one of',
+    ],
+    [
+      'an unknown MsgType',
+      { MsgBody: [element('TIMRelayElem', { Title: 'x' })] },
+      'MsgBody[0].MsgType',
+      'must be one of',
+    ],
+    [
+      'a text element without Text',
+      { MsgBody: [element('TIMTextElem', {})] },
+      'MsgBody[0].MsgContent.Text',
+      'is required',
+    ],
+    [
+      'an unknown MsgContent field',
+      { MsgBody: [element('TIMTextElem', { Text: 'a', Bold: true })] },
+      'MsgBody[0].MsgContent.Bold',
+      'is not a field',
+    ],
+    [
+      'a latitude out of range',
+      { MsgBody: [element('TIMLocationElem', { Desc: 'x', Latitude: 91, Longitude: 0 })] },
+      'MsgBody[0].MsgContent.Latitude',
+      'must be at most 90',
+    ],
+    [
+      'a sound without Download_Flag 2',
+      { MsgBody: [element('TIMSoundElem', { Url: 'u', UUID: 'i', Download_Flag: 1 })] },
+      'MsgBody[0].MsgContent.Download_Flag',
+      'must be 2',
+    ],
+    [
+      'an image format outside the enumeration',
+      {
+        MsgBody: [
+          element('TIMImageElem', {
+            UUID: 'i',
+            ImageFormat: 5,
+            ImageInfoArray: [{ Type: 1, Width: 1, Height: 1, URL: 'u' }],
+          }),
+        ],
+      },
+      'MsgBody[0].MsgContent.ImageFormat',
+      '',
+    ],
+    [
+      'an image without URL',
+      {
+        MsgBody: [
+          element('TIMImageElem', {
+            UUID: 'i',
+            ImageFormat: 1,
+            ImageInfoArray: [{ Type: 1, Width: 1, Height: 1 }],
+          }),
+        ],
+      },
+      'MsgBody[0].MsgContent.ImageInfoArray[0].URL',
+      'is required',
+    ],
+    [
+      'a file without UUID',
+      { MsgBody: [element('TIMFileElem', { Url: 'u', Download_Flag: 2 })] },
+      'MsgBody[0].MsgContent.UUID',
+      'is required',
+    ],
+    [
+      'a video without ThumbWidth',
+      {
+        MsgBody: [
+          element('TIMVideoFileElem', {
+            ...VALID_ELEMENTS.TIMVideoFileElem.MsgContent,
+            ThumbWidth: undefined,
+          }),
+        ],
+      },
+      'MsgBody[0].MsgContent.ThumbWidth',
+      'is required',
+    ],
+    [
+      'two custom elements',
+      { MsgBody: [VALID_ELEMENTS.TIMCustomElem, text('a'), VALID_ELEMENTS.TIMCustomElem] },
+      'MsgBody[2].MsgType',
+      'at most one TIMCustomElem',
+    ],
   ])('rejects %s, naming the field', (_, overrides, path, message) => {
     // Act
     const { code, details } = problemsOf(() => validateRequest(sendGroupMsg, group(overrides)));
@@ -116,17 +267,37 @@ describe('Function: validateRequest', () => {
   });
 
   it.each([
-    [sendBroadcastMsg, { MsgBody: [text('x')], GroupId: 'g' }, 'GroupId', 'is not a field of this command'],
+    [
+      sendBroadcastMsg,
+      { MsgBody: [text('x')], GroupId: 'g' },
+      'GroupId',
+      'is not a field of this command',
+    ],
     [sendTextMsg, { RoomId: 'r', TextContent: 'x' }, 'Sender_Account', 'is required'],
-    [sendTextMsg, { ...SEED_TEXT_REQUEST, ExtensionInfo: 'not json' }, 'ExtensionInfo', 'must be JSON text'],
+    [
+      sendTextMsg,
+      { ...SEED_TEXT_REQUEST, ExtensionInfo: 'not json' },
+      'ExtensionInfo',
+      'must be JSON text',
+    ],
     [sendTextMsg, { ...SEED_TEXT_REQUEST, Random: 1 }, 'Random', 'is not a field of this command'],
-    [sendCustomMsg, { ...SEED_CUSTOM_REQUEST, Data: 12 }, 'Data', 'expected string (Tencent takes Data as a string)'],
+    [
+      sendCustomMsg,
+      { ...SEED_CUSTOM_REQUEST, Data: 12 },
+      'Data',
+      'expected string (Tencent takes Data as a string)',
+    ],
     [sendCustomMsg, { RoomId: 'r', Data: 'x' }, 'BusinessId', 'is required'],
-  ])('rejects bad %#th requests of the other commands, naming the field', (command, request, path, message) => {
-    const { code, details } = problemsOf(() => validateRequest(command as typeof sendTextMsg, request));
-    expect(code).toBe('INVALID_REQUEST');
-    expect(details).toContainEqual({ path, message });
-  });
+  ])(
+    'rejects bad %#th requests of the other commands, naming the field',
+    (command, request, path, message) => {
+      const { code, details } = problemsOf(() =>
+        validateRequest(command as typeof sendTextMsg, request),
+      );
+      expect(code).toBe('INVALID_REQUEST');
+      expect(details).toContainEqual({ path, message });
+    },
+  );
 
   it('rejects a request that is not an object', () => {
     const { details } = problemsOf(() => validateRequest(sendGroupMsg, ['GroupId']));
@@ -144,8 +315,14 @@ describe('Function: validateRequest', () => {
 
     // Assess
     expect(error).toBeInstanceOf(InvalidRequestError);
-    expect((error as InvalidRequestError).details.map((d) => d.path).sort()).toStrictEqual(['Extra', 'GroupId', 'MsgBody']);
-    expect((error as InvalidRequestError).message).toMatch(/^Invalid request: \w+: .+ \(and 2 more\)$/);
+    expect((error as InvalidRequestError).details.map((d) => d.path).sort()).toStrictEqual([
+      'Extra',
+      'GroupId',
+      'MsgBody',
+    ]);
+    expect((error as InvalidRequestError).message).toMatch(
+      /^Invalid request: \w+: .+ \(and 2 more\)$/,
+    );
   });
 });
 
@@ -169,7 +346,10 @@ describe('Function: storedMessageBytes and the 12 KB limit', () => {
   });
 
   it('counts a live-room text as Tencent wraps it, ExtensionInfo included', () => {
-    const request = { ...SEED_TEXT_REQUEST, ExtensionInfo: JSON.stringify({ pad: 'x'.repeat(MESSAGE_BYTES_LIMIT) }) };
+    const request = {
+      ...SEED_TEXT_REQUEST,
+      ExtensionInfo: JSON.stringify({ pad: 'x'.repeat(MESSAGE_BYTES_LIMIT) }),
+    };
     const { code, details } = problemsOf(() => validateRequest(sendTextMsg, request));
     expect(code).toBe('PAYLOAD_TOO_LARGE');
     expect(details[0]?.path).toBe('MsgBody');
@@ -177,6 +357,8 @@ describe('Function: storedMessageBytes and the 12 KB limit', () => {
 
   it('counts a custom live-room message as the JSON of BusinessId and Data', () => {
     const request = { ...SEED_CUSTOM_REQUEST, Data: 'é'.repeat(MESSAGE_BYTES_LIMIT / 2) };
-    expect(problemsOf(() => validateRequest(sendCustomMsg, request)).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(problemsOf(() => validateRequest(sendCustomMsg, request)).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });

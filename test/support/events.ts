@@ -9,7 +9,13 @@ const httpApiEvent = (body: unknown, headers: Record<string, string> = {}) => ({
   requestContext: {
     accountId: '000000000000',
     apiId: 'api',
-    http: { method: 'POST', path: '/v1/group-messages', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+    http: {
+      method: 'POST',
+      path: '/v1/group-messages',
+      protocol: 'HTTP/1.1',
+      sourceIp: '127.0.0.1',
+      userAgent: 'test',
+    },
     requestId: 'request',
     routeKey: 'POST /v1/group-messages',
     stage: '$default',
@@ -31,13 +37,19 @@ const restApiEvent = (body: unknown, headers: Record<string, string> = {}, base6
     queryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
-    requestContext: { accountId: '000000000000', apiId: 'api', httpMethod: 'POST', requestId: 'request', stage: 'prod' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api',
+      httpMethod: 'POST',
+      requestId: 'request',
+      stage: 'prod',
+    },
     body: base64 ? Buffer.from(text).toString('base64') : text,
     isBase64Encoded: base64,
   };
 };
 
-const eventBridgeEvent = (detail: unknown, id = crypto.randomUUID()) => ({
+const eventBridgeEvent = (detail: unknown, id: string = crypto.randomUUID()) => ({
   version: '0',
   id,
   'detail-type': 'Send chat message',

@@ -78,7 +78,9 @@ const SEED_GROUP_REQUESTS = {
 const SEED_BROADCAST_REQUEST = {
   From_Account: 'test',
   Random: 8912345,
-  MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: '{ "type":1, "content":"hello world"}' } }],
+  MsgBody: [
+    { MsgType: 'TIMCustomElem', MsgContent: { Data: '{ "type":1, "content":"hello world"}' } },
+  ],
   CloudCustomData: 'your cloud custom data',
 };
 

@@ -1,9 +1,15 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type RunningSecretsManager, startSecretsManager } from '../../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
-import { type RunningEmulator, startTencentChatEmulator } from '../../emulators/tencent-chat/server.ts';
+import {
+  type RunningSecretsManager,
+  startSecretsManager,
+} from '../../emulators/secrets-manager/server.ts';
 import type { EmulatorOptions } from '../../emulators/tencent-chat/emulator.ts';
+import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
+import {
+  type RunningEmulator,
+  startTencentChatEmulator,
+} from '../../emulators/tencent-chat/server.ts';
 
 /** The local stack the integration tests run the built bundles against. */
 
@@ -76,7 +82,7 @@ const loadBundle = async (command: CommandName): Promise<Handler> => {
 };
 
 /** A Lambda context with a deadline, as the runtime passes it. */
-const lambdaContext = (timeoutMs = 10_000, awsRequestId = crypto.randomUUID()): Context => {
+const lambdaContext = (timeoutMs = 10_000, awsRequestId: string = crypto.randomUUID()): Context => {
   const deadline = Date.now() + timeoutMs;
   return {
     awsRequestId,
@@ -94,5 +100,5 @@ const lambdaContext = (timeoutMs = 10_000, awsRequestId = crypto.randomUUID()): 
   };
 };
 
-export { FUNCTIONS, lambdaContext, loadBundle, SECRET_ID, secretValue, startStack };
 export type { CommandName, Handler, Stack };
+export { FUNCTIONS, lambdaContext, loadBundle, SECRET_ID, secretValue, startStack };

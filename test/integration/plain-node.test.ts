@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SEED_BROADCAST_REQUEST,
+  SEED_CUSTOM_REQUEST,
+  SEED_GROUP_REQUESTS,
+  SEED_TEXT_REQUEST,
+} from '../support/requests.ts';
+import { FUNCTIONS, type Stack, startStack } from '../support/stack.ts';
+
+/** The bundles under plain `node`, in a process of their own, as Lambda's runtime loads them. */
+
+const run = promisify(execFile);
+const bundlePath = (name: string) =>
+  fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
+
+const runInNode = async (script: string, env: Record<string, string>) => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd: '/',
+  });
+  return stdout;
+};
+
+describe('Built bundles under plain node', () => {
+  it.each(Object.values(FUNCTIONS))(
+    '%s imports as an ES module with no environment set',
+    async (name) => {
+      const stdout = await runInNode(
+        `const m = await import(${JSON.stringify(bundlePath(name))}); console.log(typeof m.handler);`,
+        {},
+      );
+      expect(stdout.trim()).toBe('function');
+    },
+  );
+
+  it('reports CONFIGURATION_ERROR, not a crash, when invoked with no environment', async () => {
+    const stdout = await runInNode(
+      `const m = await import(${JSON.stringify(bundlePath('send-text-msg'))});
+       try { await m.handler(${JSON.stringify(SEED_TEXT_REQUEST)}, {}); } catch (e) { console.log('RESULT ' + e.name + ' ' + e.message); }`,
+      {},
+    );
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT ')) ?? '';
+    expect(line).toContain('CONFIGURATION_ERROR');
+    expect(line).toContain('Environment variable TENCENT_CHAT_SECRET_ID is required');
+  });
+
+  describe('against the emulator', () => {
+    let stack: Stack;
+    beforeAll(async () => {
+      stack = await startStack();
+    });
+    afterAll(() => stack.close());
+
+    const SEEDS = [
+      ['send-group-msg', SEED_GROUP_REQUESTS.basic, '@TGS#2C5SZEAEF'],
+      ['send-broadcast-msg', SEED_BROADCAST_REQUEST, 'live-lobby'],
+      ['send-text-msg', SEED_TEXT_REQUEST, 'room1'],
+      ['send-custom-msg', SEED_CUSTOM_REQUEST, 'room1'],
+    ] as const;
+
+    it.each(SEEDS)(
+      '%s forwards the seed example field for field',
+      async (name, request, target) => {
+        // Act
+        stack.tencent.emulator.reset();
+        const stdout = await runInNode(
+          `const m = await import(${JSON.stringify(bundlePath(name))});
+         const result = await m.handler(${JSON.stringify(request)}, { getRemainingTimeInMillis: () => 10000 });
+         console.log('RESULT ' + JSON.stringify(result));`,
+          { ...stack.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        );
+
+        // Assess
+        const result = JSON.parse(
+          (stdout.split('\n').find((l) => l.startsWith('RESULT ')) ?? '').slice(7),
+        );
+        expect(result.ok).toBe(true);
+        const [received] = stack.tencent.emulator.requests;
+        expect(received?.body).toStrictEqual(request);
+        expect(received?.contentType).toBe('application/json');
+        expect(stack.tencent.emulator.messagesFor(target)).toHaveLength(1);
+      },
+    );
+  });
+});
