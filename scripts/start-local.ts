@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+
+/**
+ * `npm start`: the whole stack on this machine, with no AWS or Tencent account. The Tencent Chat
+ * emulator, a Secrets Manager stand-in holding the emulator's admin secret, and serverless-offline
+ * serving the four routes (and the Lambda invoke API) from the built bundles.
+ */
+
+const PORTS = {
+  api: Number(process.env.HTTP_PORT ?? 3000),
+  lambda: Number(process.env.LAMBDA_PORT ?? 3002),
+  tencent: Number(process.env.TENCENT_EMULATOR_PORT ?? 4100),
+  secrets: Number(process.env.SECRETS_MANAGER_PORT ?? 4200),
+};
+const SECRET_ID = 'tencent-chat/admin';
+
+const tencent = await startTencentChatEmulator({ port: PORTS.tencent });
+const secrets = await startSecretsManager({
+  port: PORTS.secrets,
+  secrets: {
+    [SECRET_ID]: JSON.stringify({
+      sdkAppId: DEFAULT_APP.sdkAppId,
+      secretKey: DEFAULT_APP.secretKey,
+      adminIdentifier: DEFAULT_APP.admins[0],
+    }),
+  },
+});
+
+const offline = spawn(
+  'npx',
+  [
+    'serverless',
+    'offline',
+    'start',
+    '--stage',
+    'local',
+    '--httpPort',
+    String(PORTS.api),
+    '--lambdaPort',
+    String(PORTS.lambda),
+    '--param',
+    `tencentBaseUrl=${tencent.url}`,
+    '--param',
+    `secretId=${SECRET_ID}`,
+  ],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'true',
+    },
+  },
+);
+offline.stdout.pipe(process.stdout);
+
+const stop = async (code = 0) => {
+  offline.kill('SIGTERM');
+  await Promise.all([tencent.close(), secrets.close()]);
+  process.exit(code);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+offline.on('exit', (code) => void stop(code ?? 1));
+
+const waitForApi = async (): Promise<void> => {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    try {
+      await fetch(`http://127.0.0.1:${PORTS.api}/`);
+      return;
+    } catch {
+      await sleep(250);
+    }
+  }
+  throw new Error('serverless-offline did not start within 30 seconds');
+};
+await waitForApi();
+
+const api = `http://localhost:${PORTS.api}`;
+const curl = (path: string, body: unknown, headers: string[] = []) =>
+  [
+    `curl -s -X POST ${api}${path}`,
+    `-H 'content-type: application/json'`,
+    ...headers.map((header) => `-H '${header}'`),
+    `-d '${JSON.stringify(body)}'`,
+  ].join(' ');
+
+const text = (Text: string) => ({ MsgType: 'TIMTextElem', MsgContent: { Text } });
+
+console.log(`
+Local stack is up (Ctrl-C stops it):
+  API (serverless-offline, no auth locally)  ${api}
+  Lambda invoke API                          http://localhost:${PORTS.lambda}
+  Tencent Chat emulator                      ${tencent.url}/   (groups, rooms, messages)
+  Secrets Manager stand-in                   ${secrets.url}
+
+Try:
+
+# A group message (seen at ${tencent.url}/groups/%40TGS%232C5SZEAEF)
+${curl('/v1/group-messages', { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text('Hello from Lambda')] }, ['Idempotency-Key: demo-1'])}
+
+# A broadcast to every live-stream group (seen at ${tencent.url}/groups/live-lobby)
+${curl('/v1/broadcast-messages', { MsgBody: [text('Hello, every live-stream group')] })}
+
+# A text message in a live room (seen at ${tencent.url}/rooms/room1)
+${curl('/v1/room-text-messages', { RoomId: 'room1', Sender_Account: 'host', TextContent: 'Welcome to the show', ExtensionInfo: '{"color":"gold"}' })}
+
+# A custom event in a live room (seen at ${tencent.url}/rooms/room1)
+${curl('/v1/room-custom-messages', { RoomId: 'room1', BusinessId: 'gift', Data: '{"gift":"rose","count":3}' })}
+
+# A bad request: 400 with the field at fault, and nothing sent
+${curl('/v1/group-messages', { GroupId: '@TGS#2C5SZEAEF', MsgBody: [], Priority: 'High' })}
+
+# The scheduled broadcast, as EventBridge Scheduler would invoke it
+curl -s -X POST http://localhost:${PORTS.lambda}/2015-03-31/functions/tencent-chat-sender-local-send-broadcast-msg/invocations -d '${JSON.stringify({ request: { MsgBody: [text('Scheduled hello')] }, idempotencyKey: 'scheduled-broadcast:2026-11-21T09:00:00Z' })}'
+
+# What the emulator received
+curl -s ${tencent.url}/emulator/messages
+`);

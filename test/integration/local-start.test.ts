@@ -1,0 +1,98 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * `npm start`, as a newcomer runs it: the printed curl commands, run exactly as printed, deliver
+ * messages that the emulator shows. (The bundles are built by `npm test` before this runs.)
+ */
+
+const run = promisify(execFile);
+const PORTS = {
+  HTTP_PORT: '3180',
+  LAMBDA_PORT: '3182',
+  TENCENT_EMULATOR_PORT: '4180',
+  SECRETS_MANAGER_PORT: '4280',
+};
+
+let local: ChildProcess;
+let printed = '';
+
+const waitFor = (text: string, timeoutMs: number) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "${text}" after ${timeoutMs} ms:\n${printed}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (printed.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    local.stdout?.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      check();
+    });
+    local.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${printed}`)));
+  });
+
+const curlCommands = () => printed.split('\n').filter((line) => line.startsWith('curl '));
+
+describe('npm start', () => {
+  beforeAll(async () => {
+    local = spawn(process.execPath, ['scripts/start-local.ts'], {
+      env: { ...process.env, ...PORTS, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    await waitFor('What the emulator received', 60_000);
+  }, 70_000);
+
+  afterAll(() => {
+    if (local.pid) process.kill(-local.pid, 'SIGTERM');
+  });
+
+  it('prints one curl command per route, and each works exactly as printed', async () => {
+    // Prepare
+    const commands = curlCommands();
+    const routes = [
+      '/v1/group-messages',
+      '/v1/broadcast-messages',
+      '/v1/room-text-messages',
+      '/v1/room-custom-messages',
+    ];
+    for (const route of routes)
+      expect(commands.some((command) => command.includes(route))).toBe(true);
+
+    // Act
+    const answers = [];
+    for (const command of commands) {
+      const { stdout } = await run('bash', ['-c', command]);
+      answers.push(JSON.parse(stdout));
+    }
+
+    // Assess
+    const [group, broadcast, text, custom, invalid, scheduled, received] = answers;
+    expect(group).toMatchObject({ ok: true, command: 'send_group_msg' });
+    expect(broadcast).toMatchObject({ ok: true, command: 'send_broadcast_msg' });
+    expect(text).toMatchObject({ ok: true, command: 'send_text_msg' });
+    expect(custom).toMatchObject({ ok: true, command: 'send_custom_msg' });
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(scheduled).toMatchObject({ ok: true, command: 'send_broadcast_msg' });
+    expect((received as { command: string }[]).map((message) => message.command)).toStrictEqual([
+      'send_group_msg',
+      'send_broadcast_msg',
+      'send_text_msg',
+      'send_custom_msg',
+      'send_broadcast_msg',
+    ]);
+  }, 30_000);
+
+  it('shows the delivered messages on the emulator pages it names', async () => {
+    const page = await (
+      await fetch(`http://127.0.0.1:${PORTS.TENCENT_EMULATOR_PORT}/rooms/room1`)
+    ).text();
+    expect(page).toContain('Welcome to the show');
+  });
+});
