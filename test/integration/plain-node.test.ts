@@ -55,7 +55,9 @@ describe('Built bundles under plain node', () => {
     afterAll(() => stack.close());
 
     const SEEDS = [
-      ['send-group-msg', SEED_GROUP_REQUESTS.basic, '@TGS#2C5SZEAEF'],
+      ...Object.values(SEED_GROUP_REQUESTS).map(
+        (request) => ['send-group-msg', request, request.GroupId] as const,
+      ),
       ['send-broadcast-msg', SEED_BROADCAST_REQUEST, 'live-lobby'],
       ['send-text-msg', SEED_TEXT_REQUEST, 'room1'],
       ['send-custom-msg', SEED_CUSTOM_REQUEST, 'room1'],
