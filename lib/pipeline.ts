@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Command } from './commands.ts';
@@ -7,9 +8,10 @@ import { isSendError, SendError } from './errors.ts';
 import { eventKindOf, readInvocation } from './events.ts';
 import { chooseRandom } from './idempotency.ts';
 import { logger, redact } from './logger.ts';
+import { metrics, recordSend } from './metrics.ts';
 import { answer, failureResult, type SendResult, successResult } from './results.ts';
 import { getAdminCredentials } from './secrets.ts';
-import { sendToTencent } from './tencent-client.ts';
+import { type SendProgress, sendToTencent } from './tencent-client.ts';
 import { getSignedIdentity, type SignedIdentity } from './usersig.ts';
 import { validateRequest } from './validation.ts';
 
@@ -50,7 +52,12 @@ const asSendError = (error: unknown): SendError => {
 
 const logOutcome = (
   result: SendResult,
-  facts: { eventKind: string; attempts: number; durationMs: number },
+  facts: {
+    eventKind: string;
+    attempts: number;
+    durationMs: number;
+    upstreamMs: number | undefined;
+  },
 ): void => {
   if (result.ok) {
     logger.info('Message sent', {
@@ -85,7 +92,7 @@ const logOutcome = (
 const createHandler = <Request extends object>(command: Command<Request>) => {
   const send = async (event: unknown, context: Context, signal: AbortSignal) => {
     const startedAt = Date.now();
-    const progress = { attempts: 0 };
+    const progress: SendProgress = { attempts: 0 };
     let random: number | undefined;
     let result: SendResult;
     try {
@@ -125,12 +132,15 @@ const createHandler = <Request extends object>(command: Command<Request>) => {
       eventKind,
       attempts: progress.attempts,
       durationMs: Date.now() - startedAt,
+      upstreamMs: progress.upstreamMs,
     });
+    recordSend(result, { attempts: progress.attempts, upstreamMs: progress.upstreamMs });
     return answer(eventKind, result);
   };
 
   return middy({ timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler((event: unknown, context: Context, { signal }) => send(event, context, signal));
 };
 

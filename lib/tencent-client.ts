@@ -31,6 +31,8 @@ interface SendRequest extends RetryPolicy {
 /** Counted while the send runs, so that a failed send can be logged with its attempts too. */
 interface SendProgress {
   attempts: number;
+  /** Time spent calling Tencent, retries and backoff included. */
+  upstreamMs?: number;
 }
 
 /** A rate limit is never retried sooner than this (contract section 6). */
@@ -146,6 +148,7 @@ const sendToTencent = async (
     return ky.retry({ delay, cause: failure });
   };
 
+  const upstreamStartedAt = Date.now();
   try {
     await ky
       .post(commandUrl(baseUrl, command, identity), {
@@ -199,6 +202,8 @@ const sendToTencent = async (
       .text();
   } catch (error) {
     throw toSendError(error);
+  } finally {
+    progress.upstreamMs = Date.now() - upstreamStartedAt;
   }
   if (!reply) throw new SendError('UPSTREAM_ERROR', 'Tencent sent no reply');
   return reply;

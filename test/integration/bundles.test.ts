@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
 import { envelope, eventBridgeEvent, httpApiEvent, restApiEvent } from '../support/events.ts';
+import { expectDocumentedResponse, loadOpenApi, type OpenApi } from '../support/openapi.ts';
 import { type CapturedOutput, captureOutput, jsonLines } from '../support/output.ts';
 import { MINIMAL_REQUESTS } from '../support/requests.ts';
 import {
@@ -34,6 +35,9 @@ type Outcome =
 
 let stack: Stack;
 let output: CapturedOutput;
+let openApi: OpenApi;
+
+type HttpAnswer = { statusCode: number; headers: Record<string, string>; body: string };
 const handlers = {} as Record<CommandName, Handler>;
 
 const invoke = async (
@@ -74,6 +78,7 @@ const KINDS = {
 const emulator = () => stack.tencent.emulator;
 
 beforeAll(async () => {
+  openApi = await loadOpenApi();
   stack = await startStack();
   for (const command of COMMANDS) handlers[command] = await loadBundle(command);
   output = captureOutput();
@@ -150,8 +155,9 @@ describe.each(COMMANDS)('Bundle: %s', (command) => {
     const direct = await invoke(command, { ...request, Unknown: 1 });
 
     // Assess
-    const response = (http as { value: { statusCode: number; body: string } }).value;
+    const response = (http as { value: HttpAnswer }).value;
     expect(response.statusCode).toBe(400);
+    expectDocumentedResponse(openApi, command, response);
     expect(JSON.parse(response.body).error).toStrictEqual({
       code: 'INVALID_REQUEST',
       message: 'Invalid request: Unknown: is not a field of this command',
@@ -374,8 +380,9 @@ describe('Error codes, through every event kind', () => {
     const started = Date.now();
     const outcome = await invoke('send_text_msg', httpApiEvent(room), 1_500);
     expect(Date.now() - started).toBeLessThan(1_500);
-    const response = (outcome as { value: { statusCode: number; body: string } }).value;
+    const response = (outcome as { value: HttpAnswer }).value;
     expect(response.statusCode).toBe(504);
+    expectDocumentedResponse(openApi, 'send_text_msg', response);
     expect(JSON.parse(response.body).error.code).toBe('UPSTREAM_TIMEOUT');
   });
 
@@ -488,6 +495,63 @@ describe('Logs and leaks', () => {
     });
     expect(lines[0]?.durationMs).toEqual(expect.any(Number));
     expect(lines[0]?.function_request_id).toEqual(expect.any(String));
+  });
+
+  it('emits metrics in embedded metric format: sent, failed by code, retries, upstream latency', async () => {
+    // Prepare
+    const before = output.lines().length;
+    process.env.TENCENT_CHAT_MAX_RETRIES = '1';
+    emulator().addFault({ errorCode: 10002 });
+
+    // Act
+    await invoke('send_group_msg', MINIMAL_REQUESTS.send_group_msg);
+    await invoke('send_group_msg', { ...MINIMAL_REQUESTS.send_group_msg, GroupId: 'missing' });
+
+    // Assess
+    const blobs = jsonLines(output.lines().slice(before)).filter((line) => '_aws' in line);
+    const directives = blobs.map(
+      (blob) =>
+        (
+          blob._aws as {
+            CloudWatchMetrics: {
+              Namespace: string;
+              Dimensions: string[][];
+              Metrics: { Name: string; Unit: string }[];
+            }[];
+          }
+        ).CloudWatchMetrics[0],
+    );
+    for (const directive of directives) expect(directive?.Namespace).toBe('TencentChatSender');
+    const sent = blobs.find((blob) => blob.MessagesSent === 1);
+    expect(sent).toMatchObject({
+      command: 'send_group_msg',
+      service: 'tencent-chat-sender',
+      Retries: 1,
+      UpstreamLatency: expect.any(Number),
+    });
+    const failed = blobs.find((blob) => blob.MessagesFailed === 1);
+    expect(failed).toMatchObject({ command: 'send_group_msg', errorCode: 'NOT_FOUND' });
+    const failedDirective = directives[blobs.indexOf(failed as Record<string, unknown>)];
+    expect(failedDirective?.Dimensions[0]).toEqual(
+      expect.arrayContaining(['command', 'errorCode']),
+    );
+    expect(failedDirective?.Metrics).toStrictEqual([{ Name: 'MessagesFailed', Unit: 'Count' }]);
+  });
+
+  it('writes nothing but JSON lines: every log and metric line parses', () => {
+    const lines = output.lines();
+    expect(jsonLines(lines)).toHaveLength(lines.length);
+    const failures = jsonLines(lines).filter((line) => line.message === 'Message not sent');
+    expect(failures.length).toBeGreaterThan(10);
+    for (const line of failures) {
+      expect(line).toMatchObject({
+        command: expect.any(String),
+        outcome: 'failed',
+        errorCode: expect.any(String),
+        attempts: expect.any(Number),
+        durationMs: expect.any(Number),
+      });
+    }
   });
 
   it('no output of this file holds the secret key or a UserSig', () => {

@@ -54,6 +54,8 @@ const startStack = async (options: EmulatorOptions = {}): Promise<Stack> => {
     TENCENT_CHAT_BASE_URL: tencent.url,
     TENCENT_CHAT_BACKOFF_BASE_MS: '5',
     TENCENT_CHAT_BACKOFF_MAX_MS: '20',
+    // As the Lambda runtime sets it, so that cold starts are logged and counted.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   };
   Object.assign(process.env, env);
   return {
