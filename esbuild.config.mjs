@@ -30,6 +30,8 @@ export const buildFunctions = async ({ outdir = 'dist', metafile = false } = {})
     outExtension: { '.js': '.mjs' },
     // The SDK's ES module builds are far smaller than its CommonJS ones.
     mainFields: ['module', 'main'],
+    // Credentials from the environment only, as Lambda provides them (see the module's comment).
+    alias: { '@aws-sdk/credential-provider-node': './lib/aws/credentials-from-environment.ts' },
     banner: { js: banner },
     sourcemap: true,
     sourcesContent: false,
