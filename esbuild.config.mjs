@@ -17,27 +17,35 @@ const banner = [
   'const require = __createRequire(import.meta.url);',
 ].join('\n');
 
+/**
+ * The settings every bundle is built with (the benchmark builds its baselines with them too).
+ * @type {import('esbuild').BuildOptions}
+ */
+export const buildOptions = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  outExtension: { '.js': '.mjs' },
+  // The SDK's ES module builds are far smaller than its CommonJS ones.
+  mainFields: ['module', 'main'],
+  // Credentials from the environment only, as Lambda provides them (see the module's comment).
+  alias: { '@aws-sdk/credential-provider-node': './lib/aws/credentials-from-environment.ts' },
+  banner: { js: banner },
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 export const buildFunctions = async ({ outdir = 'dist', metafile = false } = {}) => {
   await rm(outdir, { recursive: true, force: true });
   return build({
+    ...buildOptions,
     entryPoints: FUNCTIONS.map((name) => ({ in: `functions/${name}.ts`, out: `${name}/index` })),
     outdir,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    outExtension: { '.js': '.mjs' },
-    // The SDK's ES module builds are far smaller than its CommonJS ones.
-    mainFields: ['module', 'main'],
-    // Credentials from the environment only, as Lambda provides them (see the module's comment).
-    alias: { '@aws-sdk/credential-provider-node': './lib/aws/credentials-from-environment.ts' },
-    banner: { js: banner },
-    sourcemap: true,
-    sourcesContent: false,
-    legalComments: 'none',
     metafile,
-    logLevel: 'warning',
   });
 };
 

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Command } from './commands.ts';
+import type { Command } from './commands/command.ts';
 import { type Config, readConfig } from './config.ts';
 import { isSendError, SendError } from './errors.ts';
 import { eventKindOf, readInvocation } from './events.ts';

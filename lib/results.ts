@@ -1,4 +1,4 @@
-import type { CommandName } from './commands.ts';
+import type { CommandName } from './commands/command.ts';
 import { type ErrorCode, type FieldProblem, HTTP_STATUS, type SendError } from './errors.ts';
 import type { EventKind } from './events.ts';
 import type { TencentReply } from './tencent-reply.ts';

@@ -1,5 +1,5 @@
 import ky, { isForceRetryError, isHTTPError, isNetworkError, isTimeoutError } from 'ky';
-import type { Command } from './commands.ts';
+import type { Command } from './commands/command.ts';
 import { beforeDeadline } from './deadline.ts';
 import { isSendError, SendError } from './errors.ts';
 import { freshRandom } from './idempotency.ts';

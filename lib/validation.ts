@@ -1,4 +1,4 @@
-import type { Command, StoredMessage } from './commands.ts';
+import type { Command, StoredMessage } from './commands/command.ts';
 import { InvalidRequestError, PayloadTooLargeError } from './errors.ts';
 import { byteLength } from './schemas/fields.ts';
 import { toFieldProblems } from './schemas/issues.ts';

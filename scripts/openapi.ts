@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import * as z from 'zod/mini';
-import { COMMANDS, type CommandName } from '../lib/commands.ts';
+import { COMMANDS, type CommandName } from '../lib/commands/index.ts';
 import { HTTP_STATUS } from '../lib/errors.ts';
 import { MESSAGE_BYTES_LIMIT } from '../lib/validation.ts';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, type Command } from '../lib/commands.ts';
+import { COMMANDS, type Command } from '../lib/commands/index.ts';
 import { validateRequest } from '../lib/validation.ts';
 import { OPENAPI_FILE, ROUTES, renderOpenApi } from '../scripts/openapi.ts';
 import { loadOpenApi, type OpenApi } from './support/openapi.ts';

@@ -40,6 +40,8 @@ interface EmulatorOptions {
   mutedAccounts?: string[];
   broadcastEnabled?: boolean;
   limits?: Partial<Limits>;
+  /** Added before every reply, like the network between AWS and Tencent. */
+  replyDelayMs?: number;
   now?: () => number;
 }
 
@@ -133,6 +135,7 @@ class TencentChatEmulator {
   readonly stats = { received: 0, delivered: 0, duplicatesDiscarded: 0, dropped: 0, faults: 0 };
   broadcastEnabled: boolean;
   limits: Limits;
+  replyDelayMs: number;
   private faults: Fault[] = [];
   private readonly seen = new Map<string, { msgSeq: number; msgTime: number; at: number }>();
   private readonly windows = new Map<string, number[]>();
@@ -148,6 +151,7 @@ class TencentChatEmulator {
     for (const account of options.mutedAccounts ?? []) this.mutedAccounts.add(account);
     this.broadcastEnabled = options.broadcastEnabled ?? true;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.replyDelayMs = options.replyDelayMs ?? 0;
     this.now = options.now ?? Date.now;
   }
 
@@ -520,4 +524,4 @@ export type {
   ReceivedRequest,
   Reply,
 };
-export { DEFAULT_APP, DEFAULT_GROUPS, DEFAULT_ROOMS, TencentChatEmulator };
+export { DEFAULT_APP, DEFAULT_GROUPS, DEFAULT_LIMITS, DEFAULT_ROOMS, TencentChatEmulator };

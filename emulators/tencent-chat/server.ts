@@ -65,7 +65,8 @@ const handleCommand = async (
     request.headers['content-type'],
     parsed,
   );
-  if (fault?.delayMs) await sleep(fault.delayMs);
+  const delayMs = (fault?.delayMs ?? 0) + emulator.replyDelayMs;
+  if (delayMs > 0) await sleep(delayMs);
   if (fault?.httpStatus) {
     received.outcome = `HTTP ${fault.httpStatus}`;
     response.writeHead(fault.httpStatus, { 'content-type': 'text/html' });
@@ -125,6 +126,18 @@ const handleControl = async (
   if (route === 'POST /emulator/rotate-key') {
     emulator.rotateKey(Number(body.sdkAppId), String(body.secretKey));
     return sendJson(response, 200, { ok: true });
+  }
+  if (route === 'PUT /emulator/settings') {
+    if (typeof body.replyDelayMs === 'number') emulator.replyDelayMs = body.replyDelayMs;
+    if (typeof body.limits === 'object' && body.limits !== null)
+      Object.assign(emulator.limits, body.limits);
+    if (typeof body.broadcastEnabled === 'boolean')
+      emulator.broadcastEnabled = body.broadcastEnabled;
+    return sendJson(response, 200, {
+      ok: true,
+      replyDelayMs: emulator.replyDelayMs,
+      limits: emulator.limits,
+    });
   }
   if (route === 'PUT /emulator/groups') {
     emulator.groups.set(String(body.groupId), body.type as never);

@@ -4,7 +4,7 @@ import {
   type RunningEmulator,
   startTencentChatEmulator,
 } from '../../emulators/tencent-chat/server.ts';
-import { sendBroadcastMsg, sendGroupMsg, sendTextMsg } from '../../lib/commands.ts';
+import { sendBroadcastMsg, sendGroupMsg, sendTextMsg } from '../../lib/commands/index.ts';
 import { type CommandTarget, sendToTencent } from '../../lib/tencent-client.ts';
 import { clearUserSigCache, getSignedIdentity } from '../../lib/usersig.ts';
 import { MINIMAL_REQUESTS } from '../support/requests.ts';

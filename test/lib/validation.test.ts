@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { sendBroadcastMsg, sendCustomMsg, sendGroupMsg, sendTextMsg } from '../../lib/commands.ts';
+import {
+  sendBroadcastMsg,
+  sendCustomMsg,
+  sendGroupMsg,
+  sendTextMsg,
+} from '../../lib/commands/index.ts';
 import { InvalidRequestError, PayloadTooLargeError, SendError } from '../../lib/errors.ts';
 import { MESSAGE_BYTES_LIMIT, storedMessageBytes, validateRequest } from '../../lib/validation.ts';
 import {

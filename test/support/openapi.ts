@@ -3,7 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import type { CommandName } from '../../lib/commands.ts';
+import type { CommandName } from '../../lib/commands/index.ts';
 import { OPENAPI_FILE, ROUTES } from '../../scripts/openapi.ts';
 
 /** openapi.yaml, validated and dereferenced, and a check of real responses against it. */

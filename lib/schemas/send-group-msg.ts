@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { account, boundedId, flag, jsonText, requiredText, text, uint32 } from './fields.ts';
+import { account, boundedId, flag, requiredText, text, uint32 } from './fields.ts';
 import { messageBody, offlinePushInfo } from './message-elements.ts';
 
-/** Request bodies of the four commands, with Tencent's field names (contract section 3). */
+/** The body of send_group_msg, with Tencent's field names (seed 004, reference B.2). */
 
 const MAX_TO_ACCOUNTS = 50;
 
@@ -72,43 +72,7 @@ const sendGroupMsgRequest = z
     }),
   );
 
-const sendBroadcastMsgRequest = z.strictObject({
-  From_Account: z.optional(account()),
-  Random: z.optional(uint32()),
-  MsgBody: messageBody,
-  CloudCustomData: z.optional(text()),
-});
-
-const sendTextMsgRequest = z.strictObject({
-  RoomId: requiredText(),
-  Sender_Account: account(),
-  TextContent: text(),
-  ExtensionInfo: z.optional(jsonText()),
-});
-
-const sendCustomMsgRequest = z.strictObject({
-  RoomId: requiredText(),
-  Sender_Account: z.optional(account()),
-  BusinessId: requiredText(),
-  // Tencent's English table says Integer; its sample and Chinese page send a string, as we must.
-  Data: z.string({ error: 'expected string (Tencent takes Data as a string)' }),
-});
-
 type SendGroupMsgRequest = z.infer<typeof sendGroupMsgRequest>;
-type SendBroadcastMsgRequest = z.infer<typeof sendBroadcastMsgRequest>;
-type SendTextMsgRequest = z.infer<typeof sendTextMsgRequest>;
-type SendCustomMsgRequest = z.infer<typeof sendCustomMsgRequest>;
 
-export type {
-  SendBroadcastMsgRequest,
-  SendCustomMsgRequest,
-  SendGroupMsgRequest,
-  SendTextMsgRequest,
-};
-export {
-  MAX_TO_ACCOUNTS,
-  sendBroadcastMsgRequest,
-  sendCustomMsgRequest,
-  sendGroupMsgRequest,
-  sendTextMsgRequest,
-};
+export type { SendGroupMsgRequest };
+export { MAX_TO_ACCOUNTS, sendGroupMsgRequest };
