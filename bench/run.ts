@@ -44,9 +44,10 @@ const baselineSources = {
   },
   // The floor: the Secrets Manager client as our bundles carry it (credentials from the environment).
   'secrets-manager-client': { contents: SECRETS_MANAGER_ONLY, stockSdk: false },
-  // The same with Node's fetch loaded (touching it loads undici): any sender on fetch pays this.
+  // The same with Node's fetch loaded (its first Request loads undici, as ky does at import): any
+  // sender on fetch pays this, at import or at its first call.
   'secrets-manager-client+fetch': {
-    contents: `${SECRETS_MANAGER_ONLY}\nexport const fetchType = typeof globalThis.fetch;`,
+    contents: `${SECRETS_MANAGER_ONLY}\nexport const probe = new Request('http://localhost/');`,
     stockSdk: false,
   },
   // For comparison: the client with the SDK's whole default credential chain.
