@@ -26,9 +26,13 @@ const SECRETS_MANAGER_CLIENT_CONFIG = {
 let provider: SecretsProvider | undefined;
 const fetchesUnderWay = new Map<string, Promise<AdminCredentials>>();
 
+/** The AWS error name or the system error code, never the message (it may quote the request). */
 const describeFailure = (error: unknown): string => {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error && cause.name !== 'Error' ? cause.name : 'the fetch failed';
+  if (!(cause instanceof Error)) return 'the fetch failed';
+  const { code } = cause as { code?: unknown };
+  if (typeof code === 'string') return code;
+  return cause.name !== 'Error' ? cause.name : 'the fetch failed';
 };
 
 const field = (name: string, problem: string): ConfigurationError =>

@@ -80,6 +80,8 @@ interface Fault {
   delayMs?: number;
   /** Close the connection: before processing the request, or after delivering it. */
   drop?: 'before' | 'after';
+  /** Answer ErrorCode 0 with this MsgDropReason, without delivering (frequency control). */
+  msgDropReason?: string;
 }
 
 interface Reply {
@@ -382,12 +384,7 @@ class TencentChatEmulator {
       body.MsgPriority !== 'High' &&
       !this.withinRate(`group:${groupId}`, this.limits.perGroupPerSecond)
     ) {
-      this.stats.dropped += 1;
-      return this.ok(
-        'send_group_msg',
-        { msgSeq: 0, msgTime: Math.floor(this.now() / 1000) },
-        'MsgFreqCtrl',
-      );
+      return this.dropped('send_group_msg', 'MsgFreqCtrl');
     }
     const delivered = this.deliver(
       'send_group_msg',
@@ -474,8 +471,7 @@ class TencentChatEmulator {
       return this.failure(command, 100603, 'the message is longer than 12 KB');
     }
     if (!this.withinRate(`group:${roomId}`, this.limits.perGroupPerSecond)) {
-      this.stats.dropped += 1;
-      return this.ok(command, { msgSeq: 0, msgTime: Math.floor(this.now() / 1000) }, 'MsgFreqCtrl');
+      return this.dropped(command, 'MsgFreqCtrl');
     }
     const delivered = this.deliver(command, [roomId], body, {
       from,
@@ -507,6 +503,12 @@ class TencentChatEmulator {
     return { status: 200, body: { ...status, MsgTime: msgTime, MsgSeq: msgSeq, ...drop } };
   }
 
+  /** The reply of a message dropped by frequency control: ErrorCode 0, nothing delivered. */
+  dropped(command: CommandName, msgDropReason: string): Reply {
+    this.stats.dropped += 1;
+    return this.ok(command, { msgSeq: 0, msgTime: Math.floor(this.now() / 1000) }, msgDropReason);
+  }
+
   failure(command: CommandName | undefined, errorCode: number, errorInfo: string): Reply {
     const body: Json = { ActionStatus: 'FAIL', ErrorCode: errorCode, ErrorInfo: errorInfo };
     if (command && isLiveRoomCommand(command)) body.RequestId = `Id-${randomUUID()}`;
@@ -516,6 +518,7 @@ class TencentChatEmulator {
 
 export type {
   App,
+  CommandName,
   DeliveredMessage,
   EmulatorOptions,
   Fault,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
+import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
 import { indexPage, targetPage } from './pages.ts';
 
 /**
@@ -78,7 +78,9 @@ const handleCommand = async (
       ? emulator.failure(undefined, 60002, 'only POST is supported')
       : fault?.errorCode
         ? emulator.failure(emulator.commandFor(url.pathname), fault.errorCode, 'injected fault')
-        : emulator.handle(url.pathname, url.searchParams, bodyText);
+        : fault?.msgDropReason && emulator.commandFor(url.pathname)
+          ? emulator.dropped(emulator.commandFor(url.pathname) as CommandName, fault.msgDropReason)
+          : emulator.handle(url.pathname, url.searchParams, bodyText);
   received.outcome =
     typeof reply.body === 'string' ? reply.body : `ErrorCode ${String(reply.body.ErrorCode)}`;
   if (fault?.drop === 'after') {

@@ -18,7 +18,8 @@ interface Command<Request extends object = object> {
    * Live-room commands have none, so a retry is made only when Tencent cannot have taken the message.
    */
   deduplicatedByRandom: boolean;
-  storedMessage: (request: Request) => StoredMessage;
+  // A method, so that any command is also a Command<object> (method parameters are bivariant).
+  storedMessage(request: Request): StoredMessage;
 }
 
 export type { Command, CommandName, StoredMessage };

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { type FunctionName, type Row, SCENARIOS, type Scenario } from './scenarios.ts';
+
+/**
+ * Runs every scenario for one function, in a process of its own with its own emulator and
+ * Secrets Manager stand-in, over the built bundle. Counts from the emulator's own record what was
+ * delivered, and from the answers what was reported failed. Writes its rows as JSON.
+ * Usage: node faults/run-command.ts <function> <runs per scenario> <output file>
+ */
+
+const [functionName, runsText, outputFile] = process.argv.slice(2) as [
+  FunctionName,
+  string,
+  string,
+];
+const runs = Number(runsText);
+const LAMBDA_TIMEOUT_MS = 3_000;
+const SECRET_ID = 'tencent-chat/admin';
+const UNLIMITED = 1_000_000_000;
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const tencent = await startTencentChatEmulator({
+  limits: {
+    perCommandPerSecond: UNLIMITED,
+    broadcastPerSecond: UNLIMITED,
+    perGroupPerSecond: UNLIMITED,
+  },
+});
+const secretKeys = [DEFAULT_APP.secretKey];
+const secretFor = (secretKey: string) =>
+  JSON.stringify({ sdkAppId: DEFAULT_APP.sdkAppId, secretKey, adminIdentifier: 'administrator' });
+const secrets = await startSecretsManager({
+  secrets: { [SECRET_ID]: secretFor(DEFAULT_APP.secretKey) },
+});
+const closedPort = await startSecretsManager();
+await closedPort.close();
+
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  TENCENT_CHAT_SECRET_ID: SECRET_ID,
+  TENCENT_CHAT_BASE_URL: tencent.url,
+  TENCENT_CHAT_TIMEOUT_MS: '400',
+  TENCENT_CHAT_MAX_RETRIES: '3',
+  TENCENT_CHAT_BACKOFF_BASE_MS: '20',
+  TENCENT_CHAT_BACKOFF_MAX_MS: '100',
+});
+
+const COMMAND = functionName.replaceAll('-', '_');
+let containers = 0;
+const newContainer = async (): Promise<Handler> => {
+  containers += 1;
+  const file = pathToFileURL(
+    new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname,
+  );
+  return ((await import(`${file.href}?container=${containers}`)) as { handler: Handler }).handler;
+};
+
+/** One logical message, marked so that its deliveries can be found in the emulator's record. */
+const requestWith = (marker: string): Record<string, unknown> => {
+  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
+  switch (functionName) {
+    case 'send-group-msg':
+      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
+    case 'send-broadcast-msg':
+      return { MsgBody: [text] };
+    case 'send-text-msg':
+      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
+    case 'send-custom-msg':
+      return { RoomId: 'room1', BusinessId: 'fault-suite', Data: marker };
+  }
+};
+
+const context = (awsRequestId: string = randomUUID()) => {
+  const deadline = Date.now() + LAMBDA_TIMEOUT_MS;
+  return { awsRequestId, getRemainingTimeInMillis: () => deadline - Date.now() };
+};
+
+interface RunOutcome {
+  marker: string;
+  reportedFailed: boolean;
+  overDeadline: boolean;
+}
+
+const invoke = async (handler: Handler, event: unknown, awsRequestId?: string) => {
+  const started = Date.now();
+  let failed = false;
+  try {
+    const result = (await handler(event, context(awsRequestId))) as { ok?: boolean };
+    failed = result.ok !== true;
+  } catch {
+    failed = true;
+  }
+  return { failed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
+};
+
+const warm = await newContainer();
+await invoke(warm, requestWith('warm-up'));
+
+const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> => {
+  const request = requestWith(marker);
+  if (scenario.tencentFault)
+    tencent.emulator.addFault({ command: COMMAND, ...scenario.tencentFault });
+  try {
+    if (scenario.kind === 'rotation') {
+      const secretKey = `rotated-${randomUUID()}`;
+      secretKeys.push(secretKey);
+      tencent.emulator.rotateKey(DEFAULT_APP.sdkAppId, secretKey);
+      secrets.putSecret(SECRET_ID, secretFor(secretKey));
+    }
+    if (scenario.kind === 'secrets') {
+      const fault = scenario.secretsFault ?? {};
+      const handler = await newContainer();
+      if (fault.endpointDown) process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = closedPort.url;
+      if (fault.error || fault.delayMs) secrets.addFault({ count: fault.count ?? 1, ...fault });
+      const outcome = await invoke(handler, { request, idempotencyKey: marker });
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
+      secrets.clearFaults();
+      return { marker, reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
+    }
+    if (scenario.kind === 'redelivery') {
+      // An EventBridge event whose first invocation fails; Lambda invokes again with the same event.
+      const event = { id: marker, 'detail-type': 'fault suite', source: 'faults', detail: request };
+      const requestId = randomUUID();
+      const first = await invoke(warm, event, requestId);
+      const again = first.failed ? await invoke(warm, event, requestId) : first;
+      return {
+        marker,
+        reportedFailed: again.failed,
+        overDeadline: first.overDeadline || again.overDeadline,
+      };
+    }
+    const outcome = await invoke(warm, { request, idempotencyKey: marker });
+    return { marker, reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
+  } finally {
+    tencent.emulator.clearFaults();
+  }
+};
+
+const deliveriesOf = (marker: string): number =>
+  tencent.emulator.messages.filter((message) => JSON.stringify(message.request).includes(marker))
+    .length;
+
+const rows: Row[] = [];
+for (const scenario of SCENARIOS) {
+  const outcomes: RunOutcome[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    outcomes.push(await runOnce(scenario, `fault-${randomUUID()}`));
+  }
+  // Stalled requests are processed late: let them land before counting.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const deliveries = outcomes.map((outcome) => deliveriesOf(outcome.marker));
+  rows.push({
+    fault: scenario.name,
+    functionName,
+    runs,
+    delivered: deliveries.filter((count) => count > 0).length,
+    reportedFailed: outcomes.filter((outcome) => outcome.reportedFailed).length,
+    duplicates: deliveries.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+    lost: outcomes.filter((outcome, i) => deliveries[i] === 0 && !outcome.reportedFailed).length,
+    overDeadline: outcomes.filter((outcome) => outcome.overDeadline).length,
+    afterReceipt: scenario.afterReceipt === true,
+  });
+  tencent.emulator.messages.length = 0;
+  tencent.emulator.requests.length = 0;
+}
+
+await writeFile(
+  outputFile,
+  JSON.stringify({ rows, secretKeys, injectedTencentFaults: tencent.emulator.stats.faults }),
+);
+await Promise.all([tencent.close(), secrets.close()]);
+process.exit(0);

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FUNCTION_NAMES, type FunctionName, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
+
+/**
+ * The fault-injection suite over the four built bundles: one process per function, run side by
+ * side. `npm run faults` runs 12 runs of each scenario (over 1,000 injected faults) and prints the
+ * table; `npm test` runs one of each. Fails when a message is lost, a group message is duplicated,
+ * a live-room message is duplicated where Tencent had not received it, an invocation runs past
+ * its deadline, or any output shows a secret key or a UserSig.
+ */
+
+interface SuiteResult {
+  rows: Row[];
+  injectedFaults: number;
+  leaks: string[];
+  violations: string[];
+}
+
+const runner = fileURLToPath(new URL('./run-command.ts', import.meta.url));
+
+const runFunction = async (functionName: FunctionName, runs: number, dir: string) => {
+  const outputFile = join(dir, `${functionName}.json`);
+  const child = spawn(process.execPath, [runner, functionName, String(runs), outputFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0)
+    throw new Error(
+      `the fault run of ${functionName} exited with ${code}:\n${output.slice(-4_000)}`,
+    );
+  const result = JSON.parse(await readFile(outputFile, 'utf8')) as {
+    rows: Row[];
+    secretKeys: string[];
+    injectedTencentFaults: number;
+  };
+  return { ...result, output };
+};
+
+const violationsOf = (row: Row): string[] => {
+  const where = `${row.functionName}, ${row.fault}`;
+  const violations: string[] = [];
+  if (row.lost > 0) violations.push(`${where}: ${row.lost} lost`);
+  if (row.overDeadline > 0) violations.push(`${where}: ${row.overDeadline} over the deadline`);
+  const duplicatesAllowed = LIVE_ROOM_FUNCTIONS.has(row.functionName) && row.afterReceipt;
+  if (row.duplicates > 0 && !duplicatesAllowed)
+    violations.push(`${where}: ${row.duplicates} duplicates`);
+  return violations;
+};
+
+const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
+  const dir = await mkdtemp(join(tmpdir(), 'faults-'));
+  try {
+    const results = await Promise.all(FUNCTION_NAMES.map((name) => runFunction(name, runs, dir)));
+    const rows = results.flatMap((result) => result.rows);
+    const leaks = results.flatMap(({ output, secretKeys }) => [
+      ...secretKeys.filter((key) => output.includes(key)).map(() => 'a secret key'),
+      ...(/usersig=|eJy[A-Za-z0-9*_-]{40,}/i.test(output) ? ['a UserSig'] : []),
+    ]);
+    return {
+      rows,
+      injectedFaults: rows.reduce((sum, row) => sum + row.runs, 0),
+      leaks,
+      violations: rows.flatMap(violationsOf),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+const printTable = ({ rows, injectedFaults, leaks, violations }: SuiteResult): void => {
+  const header = [
+    'fault',
+    'runs',
+    'delivered',
+    'reported failed',
+    'duplicates',
+    'lost',
+    'over deadline',
+  ];
+  for (const functionName of FUNCTION_NAMES) {
+    const body = rows
+      .filter((row) => row.functionName === functionName)
+      .map((row) =>
+        [
+          row.afterReceipt ? `${row.fault} *` : row.fault,
+          row.runs,
+          row.delivered,
+          row.reportedFailed,
+          row.duplicates,
+          row.lost,
+          row.overDeadline,
+        ].map(String),
+      );
+    const widths = header.map((_, i) =>
+      Math.max(header[i]?.length ?? 0, ...body.map((row) => row[i]?.length ?? 0)),
+    );
+    const line = (cells: string[]) =>
+      `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+    console.log(`\n${functionName}`);
+    console.log(line(header));
+    console.log(line(widths.map((width) => '-'.repeat(width))));
+    for (const row of body) console.log(line(row));
+  }
+  const sum = (key: keyof Row) => rows.reduce((total, row) => total + Number(row[key]), 0);
+  console.log(
+    `\n* the fault happens after Tencent received the request.\n${injectedFaults} injected faults: ${sum('delivered')} delivered, ${sum('reportedFailed')} reported failed, ${sum('duplicates')} duplicates, ${sum('lost')} lost, ${sum('overDeadline')} over deadline; leak check: ${leaks.length === 0 ? 'nothing found' : leaks.join(', ')}.`,
+  );
+  for (const violation of violations) console.log(`VIOLATION ${violation}`);
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runFaultSuite(Number(process.env.FAULT_RUNS ?? 12));
+  printTable(result);
+  process.exit(result.violations.length === 0 && result.leaks.length === 0 ? 0 : 1);
+}
+
+export type { SuiteResult };
+export { printTable, runFaultSuite };

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { runFaultSuite } from '../faults/run.ts';
+import { FUNCTION_NAMES, SCENARIOS } from '../faults/scenarios.ts';
+
+/** The short fault-injection run: every scenario once for every function (`npm run faults`: 12). */
+
+describe('Fault injection (one run of every scenario)', () => {
+  it('loses nothing, duplicates no group message, and ends every invocation before its deadline', async () => {
+    // Act
+    const result = await runFaultSuite(1);
+
+    // Assess
+    expect(result.rows).toHaveLength(SCENARIOS.length * FUNCTION_NAMES.length);
+    expect(result.violations).toStrictEqual([]);
+    expect(result.leaks).toStrictEqual([]);
+    const row = (functionName: string, fault: string) =>
+      result.rows.find((r) => r.functionName === functionName && r.fault === fault);
+    // Group commands: a reset after receipt is retried with the same Random, delivered once.
+    expect(row('send-group-msg', 'connection dropped after Tencent received it')).toMatchObject({
+      delivered: 1,
+      reportedFailed: 0,
+      duplicates: 0,
+    });
+    // Live rooms: the same fault is reported, not retried; the message did arrive.
+    expect(row('send-text-msg', 'connection dropped after Tencent received it')).toMatchObject({
+      delivered: 1,
+      reportedFailed: 1,
+      duplicates: 0,
+    });
+    expect(row('send-custom-msg', 'Tencent 100001 (internal error), once')).toMatchObject({
+      delivered: 1,
+      reportedFailed: 0,
+    });
+    expect(
+      row('send-broadcast-msg', 'key rotated at Tencent and in the secret (70009)'),
+    ).toMatchObject({ delivered: 1, reportedFailed: 0 });
+    expect(row('send-group-msg', 'Secrets Manager: endpoint down')).toMatchObject({
+      delivered: 0,
+      reportedFailed: 1,
+      lost: 0,
+    });
+  }, 120_000);
+});
