@@ -498,8 +498,10 @@ class TencentChatEmulator {
         },
       };
     }
-    if (command === 'send_broadcast_msg')
-      return { status: 200, body: { ...status, MsgSeq: msgSeq } };
+    // Tencent documents no MsgDropReason for broadcasts; if one is ever dropped, the reply says so.
+    if (command === 'send_broadcast_msg') {
+      return { status: 200, body: { ...status, MsgSeq: msgSeq, ...drop } };
+    }
     return { status: 200, body: { ...status, MsgTime: msgTime, MsgSeq: msgSeq, ...drop } };
   }
 
