@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+/** A short run of `npm run bench`, so that the benchmark keeps working; its figures are not judged. */
+
+const run = promisify(execFile);
+
+describe('npm run bench (smoke)', () => {
+  it('measures every figure and writes them as JSON', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+    const output = join(dir, 'results.json');
+
+    // Act
+    const { stdout } = await run(process.execPath, ['bench/run.ts'], {
+      env: {
+        ...process.env,
+        BENCH_ITERATIONS: '5',
+        BENCH_COLD_SAMPLES: '1',
+        BENCH_THROUGHPUT_INVOCATIONS: '64',
+        BENCH_SKIP_PACKAGE: '1',
+        BENCH_OUTPUT: output,
+      },
+    });
+
+    // Assess
+    const results = JSON.parse(await readFile(output, 'utf8'));
+    await rm(dir, { recursive: true, force: true });
+    expect(stdout).toContain('Warm latency, emulator reply delay 20ms');
+    for (const name of [
+      'send-group-msg',
+      'send-broadcast-msg',
+      'send-text-msg',
+      'send-custom-msg',
+    ]) {
+      expect(results.sizes[name].minifiedBytes).toBeGreaterThan(100_000);
+      expect(results.coldStart.importMs[name].p50).toBeGreaterThan(0);
+      expect(results.warm['0ms'][name].handler.n).toBe(5);
+      expect(results.throughput[name].perSecond).toBeGreaterThan(0);
+      expect(results.workPerThousand[name]).toMatchObject({
+        getSecretValueCalls: 1,
+        userSigsUsed: 1,
+      });
+    }
+  }, 120_000);
+});
