@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
 
 /**
  * A loopback stand-in for AWS Secrets Manager that speaks its AWS JSON 1.1 protocol for
@@ -23,29 +23,18 @@ interface SecretsFault {
   delayMs?: number;
 }
 
-interface RunningSecretsManager {
-  url: string;
-  server: Server;
+interface RunningSecretsManager extends LoopbackServer {
   secrets: Map<string, StoredSecret>;
   calls: { GetSecretValue: number; PutSecretValue: number; CreateSecret: number };
   putSecret: (name: string, value: string) => void;
   addFault: (fault: Omit<SecretsFault, 'remaining'> & { count?: number }) => void;
   clearFaults: () => void;
-  close: () => Promise<void>;
 }
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
 const SERVER_ERRORS = new Set(['InternalServiceError', 'ServiceUnavailable']);
-
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 
 const answer = (response: ServerResponse, status: number, body: unknown): void => {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
@@ -157,24 +146,15 @@ const startSecretsManager = async (
     answer(response, 404, { error: 'not found' });
   };
 
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const loopback = await startLoopbackServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const work = path.startsWith('/stand-in/')
       ? handleControl(request, response, path)
       : handleAws(request, response);
     work.catch((error: unknown) => awsError(response, 'InvalidRequestException', String(error)));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const { port } = server.address() as AddressInfo;
+  }, options);
   return {
-    url: `http://${host}:${port}`,
-    server,
+    ...loopback,
     secrets,
     calls,
     putSecret,
@@ -182,11 +162,6 @@ const startSecretsManager = async (
     clearFaults: () => {
       faults = [];
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
   };
 };
 

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
 import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
 import { indexPage, targetPage } from './pages.ts';
 
@@ -8,20 +8,9 @@ import { indexPage, targetPage } from './pages.ts';
  * /emulator (faults, key rotation, reset, inspection) and HTML pages per group and room.
  */
 
-interface RunningEmulator {
+interface RunningEmulator extends LoopbackServer {
   emulator: TencentChatEmulator;
-  server: Server;
-  url: string;
-  close: () => Promise<void>;
 }
-
-const readBody = (request: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 
 const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -176,29 +165,12 @@ const startTencentChatEmulator = async (
   options: EmulatorOptions & { port?: number; host?: string } = {},
 ): Promise<RunningEmulator> => {
   const emulator = new TencentChatEmulator(options);
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const loopback = await startLoopbackServer((request, response) => {
     route(emulator, request, response).catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 400, { error: String(error) });
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    emulator,
-    server,
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  }, options);
+  return { ...loopback, emulator };
 };
 
 export type { RunningEmulator };

@@ -1,0 +1,45 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** What both local stand-ins need of an HTTP server on loopback. */
+
+interface LoopbackServer {
+  server: Server;
+  url: string;
+  /** Closes the server and every open connection, kept-alive ones included. */
+  close: () => Promise<void>;
+}
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const startLoopbackServer = async (
+  handle: (request: IncomingMessage, response: ServerResponse) => void,
+  { port = 0, host = '127.0.0.1' }: { port?: number | undefined; host?: string | undefined } = {},
+): Promise<LoopbackServer> => {
+  const sockets = new Set<Socket>();
+  const server = createServer(handle);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+export type { LoopbackServer };
+export { readBody, startLoopbackServer };
