@@ -18,7 +18,19 @@ const PORTS = {
 };
 const SECRET_ID = 'tencent-chat/admin';
 
-const tencent = await startTencentChatEmulator({ port: PORTS.tencent });
+const explainPortInUse = (error: unknown): never => {
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    const { port } = error as { port?: number };
+    console.error(
+      `Port ${port} is in use: is another npm start running? Stop it, or choose other ports with ` +
+        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT and SECRETS_MANAGER_PORT.',
+    );
+    process.exit(1);
+  }
+  throw error;
+};
+
+const tencent = await startTencentChatEmulator({ port: PORTS.tencent }).catch(explainPortInUse);
 const secrets = await startSecretsManager({
   port: PORTS.secrets,
   secrets: {
@@ -28,7 +40,7 @@ const secrets = await startSecretsManager({
       adminIdentifier: DEFAULT_APP.admins[0],
     }),
   },
-});
+}).catch(explainPortInUse);
 
 const offline = spawn(
   'npx',
@@ -55,7 +67,6 @@ const offline = spawn(
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-      POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'true',
     },
   },
 );
