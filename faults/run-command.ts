@@ -97,8 +97,11 @@ const invoke = async (handler: Handler, event: unknown, awsRequestId?: string) =
   try {
     const result = (await handler(event, context(awsRequestId))) as { ok?: boolean };
     failed = result.ok !== true;
-  } catch {
+    // Results go to stdout too, so that the leak check reads them with the log lines.
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  } catch (error) {
     failed = true;
+    process.stdout.write(`THROWN ${(error as Error).name}: ${(error as Error).message}\n`);
   }
   return { failed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
 };

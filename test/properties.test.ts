@@ -34,6 +34,8 @@ const GROUP_COMMANDS = new Set<CommandName>(['send_group_msg', 'send_broadcast_m
 
 let stack: Stack;
 let output: CapturedOutput;
+/** Every result and thrown error, for the leak check. */
+const answers: string[] = [];
 const handlers = {} as Record<CommandName, Handler>;
 
 type Answer = { ok: boolean; code?: string; status?: number };
@@ -43,7 +45,9 @@ const invokeChecked = async (command: CommandName, event: unknown): Promise<Answ
   let value: unknown;
   try {
     value = await handlers[command](event, lambdaContext());
+    answers.push(JSON.stringify(value));
   } catch (error) {
+    answers.push((error as Error).message);
     // A thrown failure: an Error named by its code, carrying the failure as JSON.
     expect(error).toBeInstanceOf(Error);
     const { name, message } = error as Error;
@@ -152,8 +156,9 @@ describe.each(COMMANDS)('Properties: $name', (command) => {
 });
 
 describe('Leak check', () => {
-  it('no output of the property runs holds the secret key or a UserSig', () => {
-    const text = output.text();
+  it('no output, result or error of the property runs holds the secret key or a UserSig', () => {
+    const text = `${output.text()}\n${answers.join('\n')}`;
+    expect(answers.length).toBeGreaterThan(RUNS);
     expect(text.length).toBeGreaterThan(10_000);
     expect(text).not.toContain(DEFAULT_APP.secretKey);
     expect(text).not.toMatch(/usersig=|eJy[A-Za-z0-9*_-]{40,}/i);
