@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +13,16 @@ import {
 } from '../support/requests.ts';
 import { FUNCTIONS, type Stack, startStack } from '../support/stack.ts';
 
-/** The bundles under plain `node`, in a process of their own, as Lambda's runtime loads them. */
+/**
+ * The bundles under plain `node`, in a process of their own, as Lambda's runtime loads them:
+ * copied out of the repository first, so that nothing in node_modules can help them load.
+ */
 
 const run = promisify(execFile);
-const bundlePath = (name: string) =>
-  fileURLToPath(new URL(`../../dist/${name}/index.mjs`, import.meta.url));
+const outside = mkdtempSync(join(tmpdir(), 'bundles-'));
+cpSync(fileURLToPath(new URL('../../dist', import.meta.url)), outside, { recursive: true });
+const bundlePath = (name: string) => join(outside, name, 'index.mjs');
+afterAll(() => rmSync(outside, { recursive: true, force: true }));
 
 const runInNode = async (script: string, env: Record<string, string>) => {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
