@@ -23,7 +23,6 @@ interface SendRequest extends RetryPolicy {
   body: object;
   /** Time left for the whole send, retries included. */
   budgetMs: number;
-  signal?: AbortSignal | undefined;
   /** The signed admin identity; `refresh` fetches the secret again and signs anew. */
   identity: (options: { refresh: boolean }) => Promise<SignedIdentity>;
 }
@@ -156,7 +155,6 @@ const sendToTencent = async (
         headers: { 'content-type': 'application/json' },
         timeout: Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
         totalTimeout: Math.max(1, deadline - Date.now()),
-        signal: request.signal,
         retry: {
           limit: request.maxRetries + 1,
           methods: ['post'],
