@@ -128,6 +128,8 @@ const sendToTencent = async (
     );
   let identity = await signedIdentity(false);
   let refreshed = false;
+  // ky counts the one retry after a signature refresh too; the retry budget is for failures.
+  const failureRetries = (retryCount: number): number => retryCount - (refreshed ? 1 : 0);
   let reply: TencentReply | undefined;
 
   const retryAfterReply = async (failure: SendError, retry: number) => {
@@ -143,7 +145,9 @@ const sendToTencent = async (
       : LIVE_ROOM_RETRYABLE_CODES.has(code);
     const floor = failure.code === 'RATE_LIMITED' ? RATE_LIMIT_MIN_DELAY_MS : 0;
     const delay = floor + Math.random() * backoff(retry);
-    if (!retryable || retry > request.maxRetries || !fitsBudget(delay)) throw failure;
+    if (!retryable || failureRetries(retry) > request.maxRetries || !fitsBudget(delay)) {
+      throw failure;
+    }
     return ky.retry({ delay, cause: failure });
   };
 
@@ -165,7 +169,8 @@ const sendToTencent = async (
           jitter: true,
           retryOnTimeout: command.deduplicatedByRandom,
           shouldRetry: ({ error, retryCount }) => {
-            if (retryCount > request.maxRetries || !fitsBudget(backoff(retryCount))) return false;
+            if (failureRetries(retryCount) > request.maxRetries) return false;
+            if (!fitsBudget(backoff(retryCount))) return false;
             if (command.deduplicatedByRandom) return undefined;
             // A live-room send is retried only when the request cannot have reached Tencent.
             return isNetworkError(error) && failedBeforeSending(error);

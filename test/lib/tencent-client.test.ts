@@ -188,6 +188,14 @@ describe('Function: sendToTencent', () => {
     ]);
   });
 
+  it('keeps its full retry budget for failures after a signature refresh', async () => {
+    emulator().addFault({ errorCode: 70001 });
+    emulator().addFault({ count: 3, errorCode: 10002 });
+    const { promise, progress } = send(sendGroupMsg, groupBody());
+    await expect(promise).resolves.toMatchObject({ errorCode: 0 });
+    expect(progress.attempts).toBe(5);
+  });
+
   it('reports CONFIGURATION_ERROR when the signature is still refused after one refresh', async () => {
     emulator().addFault({ count: 5, errorCode: 70001 });
     const { promise, progress } = send(sendGroupMsg, groupBody());
