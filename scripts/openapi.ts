@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import * as z from 'zod/mini';
 import { COMMANDS, type CommandName } from '../lib/commands/index.ts';
 import { HTTP_STATUS } from '../lib/errors.ts';
+import { UINT32_MAX } from '../lib/schemas/fields.ts';
 import { MESSAGE_BYTES_LIMIT } from '../lib/validation.ts';
 
 /**
@@ -69,21 +70,24 @@ const requestSchema = (command: (typeof COMMANDS)[number]) => {
 
 const ERROR_CODES = Object.keys(HTTP_STATUS);
 
+const commandName = { type: 'string', enum: Object.keys(ROUTES) };
+const bodyRandom = (description: string) => ({
+  type: 'integer',
+  minimum: 0,
+  maximum: UINT32_MAX,
+  description,
+});
+
 const successResult = {
   type: 'object',
   required: ['ok', 'command', 'msgSeq'],
   additionalProperties: false,
   properties: {
     ok: { const: true },
-    command: { type: 'string', enum: Object.keys(ROUTES) },
+    command: commandName,
     msgSeq: { type: 'integer', description: "Tencent's sequence number of the message" },
     msgTime: { type: 'integer', description: 'Unix time Tencent gave the message' },
-    random: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 4294967295,
-      description: 'The body Random (group and broadcast)',
-    },
+    random: bodyRandom('The body Random (group and broadcast)'),
     requestId: { type: 'string', description: "Tencent's RequestId (live rooms)" },
   },
 };
@@ -94,13 +98,8 @@ const failureResult = {
   additionalProperties: false,
   properties: {
     ok: { const: false },
-    command: { type: 'string', enum: Object.keys(ROUTES) },
-    random: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 4294967295,
-      description: 'The Random the send used; retry with it to stay de-duplicated',
-    },
+    command: commandName,
+    random: bodyRandom('The Random the send used; retry with it to stay de-duplicated'),
     error: {
       type: 'object',
       required: ['code', 'message', 'retryable', 'details'],
