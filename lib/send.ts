@@ -1,0 +1,141 @@
+import type { Context } from 'aws-lambda';
+import type { Command } from './commands/command.ts';
+import { type Config, readConfig } from './config.ts';
+import { isSendError, SendError } from './errors.ts';
+import type { EventKind, Invocation } from './events.ts';
+import { chooseRandom } from './idempotency.ts';
+import { logger, redact } from './logger.ts';
+import { recordSend } from './metrics.ts';
+import { failureResult, type SendResult, successResult } from './results.ts';
+import { getAdminCredentials } from './secrets.ts';
+import { type SendProgress, sendToTencent } from './tencent-client.ts';
+import { getSignedIdentity, type SignedIdentity } from './usersig.ts';
+import { validateRequest } from './validation.ts';
+
+/** Used when the context cannot say how long the invocation may run (a plain test call). */
+const DEFAULT_BUDGET_MS = 30_000;
+
+/** What one send is about, besides its request: where it came from, for the log line. */
+interface SendOrigin {
+  eventKind: EventKind | 'sqs';
+  /** Set on the sends a fan-out queued, so that their log lines and metrics carry it. */
+  fanoutId?: string;
+}
+
+const identityProvider =
+  (config: Config) =>
+  async ({ refresh }: { refresh: boolean }): Promise<SignedIdentity> => {
+    const credentials = await getAdminCredentials({
+      secretId: config.secretId,
+      maxAgeSeconds: config.secretMaxAgeSeconds,
+      forceFetch: refresh,
+    });
+    return getSignedIdentity(credentials, config.userSigLifetimeSeconds, { renew: refresh });
+  };
+
+const budgetOf = (context: Partial<Context> | undefined, config: Config): number => {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? context.getRemainingTimeInMillis()
+      : DEFAULT_BUDGET_MS;
+  return remaining - config.deadlineReserveMs;
+};
+
+const asSendError = (error: unknown): SendError => {
+  if (isSendError(error)) return error;
+  logger.error('Unexpected failure', {
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: redact(error instanceof Error ? error.message : String(error)),
+    stack: error instanceof Error && error.stack ? redact(error.stack) : undefined,
+  });
+  return new SendError('INTERNAL_ERROR', 'Internal error');
+};
+
+const logOutcome = (
+  result: SendResult,
+  facts: SendOrigin & { attempts: number; durationMs: number; upstreamMs: number | undefined },
+): void => {
+  if (result.ok) {
+    logger.info('Message sent', {
+      command: result.command,
+      outcome: 'sent',
+      random: result.random,
+      tencentRequestId: result.requestId,
+      msgSeq: result.msgSeq,
+      ...facts,
+    });
+    return;
+  }
+  const { error } = result;
+  const clientFault = error.code === 'INVALID_REQUEST' || error.code === 'PAYLOAD_TOO_LARGE';
+  logger[clientFault ? 'warn' : 'error']('Message not sent', {
+    command: result.command,
+    outcome: 'failed',
+    errorCode: error.code,
+    errorMessage: error.message,
+    tencentCode: error.tencentCode,
+    tencentInfo: error.tencentInfo,
+    tencentRequestId: error.requestId,
+    random: result.random,
+    ...facts,
+  });
+};
+
+/**
+ * One send, whatever brought it: read the invocation, check the request, choose the Random, call
+ * Tencent, normalise the outcome, log it and count it. Never throws: a failure is a result.
+ * `read` runs inside, so that an unreadable event becomes a failure result like any other.
+ */
+const sendOne = async <Request extends object>(
+  command: Command<Request>,
+  read: () => Invocation,
+  context: Context,
+  origin: SendOrigin,
+): Promise<SendResult> => {
+  const startedAt = Date.now();
+  const progress: SendProgress = { attempts: 0 };
+  let random: number | undefined;
+  let result: SendResult;
+  try {
+    const invocation = read();
+    const request: object = validateRequest(command, invocation.request);
+    const config = readConfig();
+    let body = request;
+    if (command.deduplicatedByRandom) {
+      random = chooseRandom({
+        given: (request as { Random?: number }).Random,
+        idempotencyKey: invocation.idempotencyKey,
+        awsRequestId: context?.awsRequestId,
+      });
+      body = { ...request, Random: random };
+    }
+    const reply = await sendToTencent(
+      {
+        baseUrl: config.baseUrl,
+        command,
+        body,
+        budgetMs: budgetOf(context, config),
+        attemptTimeoutMs: config.attemptTimeoutMs,
+        maxRetries: config.maxRetries,
+        backoffBaseMs: config.backoffBaseMs,
+        backoffMaxMs: config.backoffMaxMs,
+        identity: identityProvider(config),
+      },
+      progress,
+    );
+    result = successResult(command.name, reply, random);
+  } catch (error) {
+    result = failureResult(command.name, asSendError(error), random);
+  }
+  logOutcome(result, {
+    ...origin,
+    attempts: progress.attempts,
+    durationMs: Date.now() - startedAt,
+    upstreamMs: progress.upstreamMs,
+  });
+  recordSend(result, { attempts: progress.attempts, upstreamMs: progress.upstreamMs });
+  return result;
+};
+
+export type { SendOrigin };
+export { sendOne };
