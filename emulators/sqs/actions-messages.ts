@@ -143,6 +143,9 @@ const ReceiveMessage: Action = async (context, input) => {
   const take = () => receive(context.state, queue, max, visibility);
   let messages = take();
   if (messages.length === 0 && wait > 0) messages = await longPoll(context, queue, take, wait);
+  if (context.duplicate) {
+    for (const message of messages) message.visibleAt = context.state.now();
+  }
   const systemNames = [
     ...asStrings(input.AttributeNames),
     ...asStrings(input.MessageSystemAttributeNames),
