@@ -317,7 +317,7 @@ describe('Function: startEventSourceMapping', () => {
       queueUrl,
       queueArn,
       batchSize: 10,
-      maximumBatchingWindowMs: 800,
+      maximumBatchingWindowMs: 1500,
       waitTimeSeconds: 1,
       maximumConcurrency: 1,
       invoke: async (event) => {
