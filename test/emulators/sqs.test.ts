@@ -80,7 +80,7 @@ describe('SQS stand-in', () => {
         QueueArn: 'arn:aws:sqs:us-east-1:000000000000:orders-main',
         VisibilityTimeout: '45',
         DelaySeconds: '2',
-        MaximumMessageSize: '262144',
+        MaximumMessageSize: '1048576',
         MessageRetentionPeriod: '345600',
         ReceiveMessageWaitTimeSeconds: '0',
         ApproximateNumberOfMessages: '0',
@@ -433,7 +433,7 @@ describe('SQS stand-in', () => {
         send(
           Array.from({ length: 2 }, (_, i) => ({
             Id: `big${i}`,
-            MessageBody: 'x'.repeat(140_000),
+            MessageBody: 'x'.repeat(600_000),
           })),
         ),
       ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
