@@ -75,7 +75,7 @@ const SendMessageBatch: Action = (context, input) => {
   return runBatch(entries, (entry) => send(context, queue, entry), context.failEntries);
 };
 
-const SYSTEM_ATTRIBUTES = (message: StoredMessage): Record<string, string | undefined> => ({
+const systemAttributesOf = (message: StoredMessage): Record<string, string | undefined> => ({
   SenderId: message.senderId,
   SentTimestamp: String(message.sentTimestamp),
   ApproximateReceiveCount: String(message.receiveCount),
@@ -84,7 +84,7 @@ const SYSTEM_ATTRIBUTES = (message: StoredMessage): Record<string, string | unde
 });
 
 const selectSystemAttributes = (message: StoredMessage, names: string[]) => {
-  const all = SYSTEM_ATTRIBUTES(message);
+  const all = systemAttributesOf(message);
   const picked = Object.entries(all).filter(
     ([name, value]) => value !== undefined && (names.includes('All') || names.includes(name)),
   );
