@@ -1,0 +1,295 @@
+import { h } from './dom.js';
+
+/**
+ * The send form: builds a request for one of the four routes from a few fields (or lets you edit
+ * its JSON), posts it through the emulator to the local API (so the functions do the sending), and
+ * shows what was sent beside the function's answer.
+ */
+
+const COMMANDS = {
+  group: {
+    label: 'Group message',
+    route: 'group-messages',
+    target: 'GroupId',
+    sender: 'From_Account',
+  },
+  broadcast: {
+    label: 'Broadcast to every AVChatRoom group',
+    route: 'broadcast-messages',
+    sender: 'From_Account',
+  },
+  text: {
+    label: 'Live-room text',
+    route: 'room-text-messages',
+    target: 'RoomId',
+    sender: 'Sender_Account',
+  },
+  custom: {
+    label: 'Live-room custom',
+    route: 'room-custom-messages',
+    target: 'RoomId',
+    sender: 'Sender_Account',
+  },
+};
+const BY_PAGE = {
+  group: ['group', 'broadcast'],
+  room: ['text', 'custom'],
+  index: Object.keys(COMMANDS),
+};
+
+const sampleImage = () => `${location.origin}/console/assets/sample.svg`;
+const IMAGE_FORMATS = { jpg: 1, jpeg: 1, gif: 2, png: 3, bmp: 4 };
+
+const ELEMENTS = {
+  text: [
+    ['Text', 'Hello @alice, welcome!'],
+    (v) => ({ MsgType: 'TIMTextElem', MsgContent: { Text: v.Text } }),
+  ],
+  face: [
+    ['Index', '1'],
+    (v) => ({ MsgType: 'TIMFaceElem', MsgContent: { Index: Number(v.Index) } }),
+  ],
+  location: [
+    ['Desc', 'Tencent Binhai Towers', 'Latitude', '22.5224', 'Longitude', '113.9355'],
+    (v) => ({
+      MsgType: 'TIMLocationElem',
+      MsgContent: { Desc: v.Desc, Latitude: Number(v.Latitude), Longitude: Number(v.Longitude) },
+    }),
+  ],
+  custom: [
+    ['Data', '{"kind":"poll","question":"Lunch at noon?"}'],
+    (v) => ({ MsgType: 'TIMCustomElem', MsgContent: { Data: v.Data } }),
+  ],
+  image: [
+    ['URL', '', 'Width', '640', 'Height', '360'],
+    (v) => {
+      const url = v.URL || sampleImage();
+      const [width, height] = [Number(v.Width), Number(v.Height)];
+      const scale = Math.min(1, 198 / Math.max(width, height, 1));
+      const thumb = { Width: Math.round(width * scale), Height: Math.round(height * scale) };
+      return {
+        MsgType: 'TIMImageElem',
+        MsgContent: {
+          UUID: `console-${[...url].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7)}`,
+          ImageFormat: IMAGE_FORMATS[url.split('.').pop()?.toLowerCase()] ?? 255,
+          ImageInfoArray: [
+            { Type: 1, Width: width, Height: height, URL: url },
+            { Type: 3, ...thumb, URL: url },
+          ],
+        },
+      };
+    },
+  ],
+};
+
+const field = (label, input, className = '') =>
+  h('label', { class: `field ${className}` }, label, input);
+const input = (name, value = '', type = 'text') =>
+  h('input', { name, value, type, autocomplete: 'off' });
+
+/** @-tokens of the texts, in order, as Tencent wants them in GroupAtInfo. */
+const mentionsOf = (texts) =>
+  [...texts.join(' ').matchAll(/@([A-Za-z0-9_.-]+)/g)].map(([, name]) =>
+    name.toLowerCase() === 'all'
+      ? { GroupAtAllFlag: 1 }
+      : { GroupAtAllFlag: 0, GroupAt_Account: name },
+  );
+
+const sendForm = (page, targets) => {
+  const commands = BY_PAGE[page.kind];
+  const firstGroup = Object.keys(targets.groups)[0] ?? '';
+  const form = h('form', { class: 'send', id: 'send-form' });
+  const command = h(
+    'select',
+    { name: 'command' },
+    commands.map((c) => h('option', { value: c }, COMMANDS[c].label)),
+  );
+  const target = input('target', page.kind === 'index' ? '' : page.id);
+  const sender = input('sender');
+  const rows = h('div', { class: 'rows' });
+  const addType = h(
+    'select',
+    { name: 'add-type' },
+    Object.keys(ELEMENTS).map((k) => h('option', { value: k }, k)),
+  );
+  const priority = h(
+    'select',
+    { name: 'MsgPriority' },
+    ['', 'High', 'Normal', 'Low'].map((p) => h('option', { value: p }, p || '(default)')),
+  );
+  const onlineOnly = h('input', { type: 'checkbox', name: 'OnlineOnlyFlag' });
+  const mention = h('input', { type: 'checkbox', name: 'GroupAtInfo', checked: true });
+  const toAccount = input('To_Account');
+  const pushTitle = input('PushTitle');
+  const textContent = h('textarea', { name: 'TextContent', rows: 2 }, 'Welcome to the show');
+  const extension = input('ExtensionInfo', '{"color":"gold"}');
+  const businessId = input('BusinessId', 'gift');
+  const customData = h('textarea', { name: 'Data', rows: 2 }, '{"gift":"rose","count":3}');
+  const idempotencyKey = input('Idempotency-Key');
+  const json = h('textarea', { name: 'request', rows: 10, class: 'json', spellcheck: 'false' });
+  const sent = h('pre', { class: 'sent' });
+  const status = h('p', { class: 'status' });
+  const answer = h('pre', { class: 'answer' });
+
+  const addRow = (kind, values = {}) => {
+    const [spec, build] = ELEMENTS[kind];
+    const inputs = {};
+    const row = h('fieldset', { class: 'row', 'data-type': kind }, h('legend', {}, kind));
+    for (let i = 0; i < spec.length; i += 2) {
+      inputs[spec[i]] = input(spec[i], values[spec[i]] ?? spec[i + 1]);
+      row.append(field(spec[i], inputs[spec[i]]));
+    }
+    const remove = () => {
+      row.remove();
+      update();
+    };
+    row.append(h('button', { type: 'button', class: 'remove', onclick: remove }, 'Remove'));
+    row.build = () =>
+      build(Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value])));
+    rows.append(row);
+  };
+
+  const add = () => {
+    addRow(addType.value);
+    update();
+  };
+  const targetLabel = h('span');
+  const senderLabel = h('span');
+  const parts = {
+    target: field(targetLabel, target),
+    sender: field(senderLabel, sender),
+    elements: h(
+      'div',
+      { class: 'elements-editor' },
+      rows,
+      h(
+        'div',
+        { class: 'add' },
+        addType,
+        h('button', { type: 'button', onclick: add }, 'Add element'),
+      ),
+    ),
+    group: h(
+      'div',
+      { class: 'group-options' },
+      field('MsgPriority', priority),
+      field('Online only', onlineOnly, 'check'),
+      field('@-mentions → GroupAtInfo', mention, 'check'),
+      field('To_Account (comma-separated)', toAccount),
+      field('Push title', pushTitle),
+    ),
+    text: h('div', {}, field('TextContent', textContent), field('ExtensionInfo (JSON)', extension)),
+    custom: h('div', {}, field('BusinessId', businessId), field('Data', customData)),
+  };
+
+  const build = () => {
+    const c = command.value;
+    const body = {};
+    if (COMMANDS[c].target) body[COMMANDS[c].target] = target.value;
+    if (sender.value) body[COMMANDS[c].sender] = sender.value;
+    if (c === 'group' || c === 'broadcast')
+      body.MsgBody = [...rows.children].map((row) => row.build());
+    if (c === 'group') {
+      if (priority.value) body.MsgPriority = priority.value;
+      if (onlineOnly.checked) body.OnlineOnlyFlag = 1;
+      const texts = body.MsgBody.filter((e) => e.MsgType === 'TIMTextElem').map(
+        (e) => e.MsgContent.Text,
+      );
+      if (mention.checked && mentionsOf(texts).length > 0) body.GroupAtInfo = mentionsOf(texts);
+      const to = toAccount.value
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      if (to.length > 0) body.To_Account = to;
+      if (pushTitle.value) body.OfflinePushInfo = { Title: pushTitle.value };
+    }
+    if (c === 'text') {
+      body.TextContent = textContent.value;
+      if (extension.value) body.ExtensionInfo = extension.value;
+    }
+    if (c === 'custom')
+      Object.assign(body, { BusinessId: businessId.value, Data: customData.value });
+    return body;
+  };
+
+  const update = () => {
+    const c = command.value;
+    parts.target.hidden = !COMMANDS[c].target;
+    targetLabel.textContent = COMMANDS[c].target ?? '';
+    senderLabel.textContent = `${COMMANDS[c].sender} (optional${c === 'text' ? ' here: required by Tencent' : ''})`;
+    parts.elements.hidden = !(c === 'group' || c === 'broadcast');
+    parts.group.hidden = c !== 'group';
+    parts.text.hidden = c !== 'text';
+    parts.custom.hidden = c !== 'custom';
+    json.value = JSON.stringify(build(), null, 2);
+  };
+
+  command.addEventListener('change', () => {
+    if (page.kind === 'index')
+      target.value =
+        COMMANDS[command.value].target === 'RoomId' ? (targets.rooms[0] ?? '') : firstGroup;
+    if (command.value === 'text' && !sender.value) sender.value = 'host';
+    update();
+  });
+  form.addEventListener('input', (event) => {
+    if (event.target !== json) update();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const headers = { 'content-type': 'application/json' };
+    if (idempotencyKey.value) headers['idempotency-key'] = idempotencyKey.value;
+    status.textContent = 'Sending…';
+    status.className = 'status';
+    answer.textContent = '';
+    try {
+      const reply = await fetch(`/console/send/${COMMANDS[command.value].route}`, {
+        method: 'POST',
+        headers,
+        body: json.value,
+      });
+      const result = await reply.json();
+      sent.textContent = result.request
+        ? `${result.request.method} ${result.request.url}\n${Object.entries(result.request.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n')}\n\n${result.request.body}`
+        : '';
+      status.textContent =
+        result.status !== undefined
+          ? `HTTP ${result.status} in ${result.durationMs} ms`
+          : result.error;
+      status.className = `status ${result.result?.ok ? 'ok' : 'failed'}`;
+      answer.textContent =
+        result.result !== undefined ? JSON.stringify(result.result, null, 2) : '';
+    } catch (error) {
+      status.textContent = `The emulator did not answer: ${error}`;
+      status.className = 'status failed';
+    }
+  });
+
+  addRow('text');
+  if (page.kind === 'index' && commands[0] === 'group') target.value = firstGroup;
+  if (page.kind === 'room') sender.value = 'host';
+  form.append(
+    h('h2', {}, 'Send through the local API'),
+    field('Command', command),
+    parts.target,
+    parts.sender,
+    parts.elements,
+    parts.group,
+    parts.text,
+    parts.custom,
+    field('Idempotency-Key (optional)', idempotencyKey),
+    field('Request body (edit freely)', json),
+    h('button', { type: 'submit', class: 'primary' }, 'Send'),
+    h(
+      'div',
+      { class: 'exchange' },
+      h('div', {}, h('h3', {}, 'Sent'), sent),
+      h('div', {}, h('h3', {}, 'Answer'), status, answer),
+    ),
+  );
+  update();
+  return form;
+};
+
+export { sendForm };
