@@ -130,7 +130,7 @@ const fileElement = (c) =>
 const soundElement = (c) =>
   card(
     'sound',
-    '🔊',
+    'AUDIO',
     'Voice message',
     details(formatSeconds(c.Second), formatBytes(c.Size)),
     c.Url,
