@@ -244,6 +244,60 @@ describe('Emulator console in a browser', () => {
     expect(await second?.getAttribute('data-kind')).toBe('message');
   });
 
+  it('draws a forwarded chat history (TIMRelayElem) as a nested list', async () => {
+    // Prepare: neither the functions nor the emulator send TIMRelayElem yet, so the page's own
+    // renderer draws a received one.
+    const { page } = await openConsole(browser, `${stack.console}/`);
+    const entry = {
+      id: 1,
+      at: Date.now(),
+      kind: 'message',
+      command: 'send_group_msg',
+      targets: ['g'],
+      request: {},
+      message: {
+        msgSeq: 9,
+        from: 'carol',
+        msgBody: [
+          {
+            MsgType: 'TIMRelayElem',
+            MsgContent: {
+              Title: 'Chat history of alice and bob',
+              AbstractList: ['alice: hi', 'bob: <b>hello</b>'],
+              MsgList: [
+                {
+                  From_Account: 'alice',
+                  MsgSeq: 1,
+                  MsgTimeStamp: 1_750_000_000,
+                  MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }],
+                },
+                {
+                  From_Account: 'bob',
+                  MsgSeq: 2,
+                  MsgTimeStamp: 1_750_000_060,
+                  MsgBody: [{ MsgType: 'TIMFaceElem', MsgContent: { Index: 4 } }],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+
+    // Act
+    const html = await page.evaluate(
+      `import('/console/assets/render.js').then(({ renderEntry }) => renderEntry(${JSON.stringify(entry)}).outerHTML)`,
+    );
+
+    // Assess
+    expect(html).toContain('Forwarded: Chat history of alice and bob');
+    expect(html).toContain('<li>bob: &lt;b&gt;hello&lt;/b&gt;</li>');
+    expect(html).toMatch(
+      /<ol class="relay-list"><li><div class="sub">alice · \d\d:\d\d:\d\d · MsgSeq 1<\/div>/,
+    );
+    expect(html).toContain('☺ face 4');
+  });
+
   it('shows markup in a message as text and runs none of it', async () => {
     // Prepare
     const group = await openConsole(browser, `${stack.console}${PUBLIC_GROUP}`);

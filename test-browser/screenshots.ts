@@ -12,7 +12,7 @@ const browser = await launchChromium();
 try {
   await sendDemo(stack.api, stack.console);
   const shots = [
-    { path: 'docs/console-group.png', url: `/groups/${GROUP}`, width: 1280, height: 900 },
+    { path: 'docs/console-group.png', url: `/groups/${GROUP}`, width: 1280, height: 1400 },
     { path: 'docs/console-room.png', url: `/rooms/${ROOM}`, width: 1280, height: 760 },
     { path: 'docs/console-phone.png', url: `/groups/${GROUP}`, width: 390, height: 844 },
   ];
