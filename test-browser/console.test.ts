@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
 import { openConsole } from './support/console-page.ts';
 import { post } from './support/demo.ts';
+import { FILES_BODY, RELAY_ENTRY } from './support/fixtures.ts';
 import { type LocalStack, startLocalStack } from './support/stack.ts';
 
 /**
@@ -15,48 +16,6 @@ const INJECTION = '<img src=x onerror=alert(1)>';
 
 let stack: LocalStack;
 let browser: Browser;
-
-const FILES_BODY = {
-  GroupId: '@TGS#2C5SZEAEF',
-  MsgBody: [
-    {
-      MsgType: 'TIMFileElem',
-      MsgContent: {
-        Url: 'https://example.com/agenda.pdf',
-        UUID: 'f1',
-        FileSize: 182_044,
-        FileName: 'agenda.pdf',
-        Download_Flag: 2,
-      },
-    },
-    {
-      MsgType: 'TIMSoundElem',
-      MsgContent: {
-        Url: 'https://example.com/1.m4a',
-        UUID: 's1',
-        Size: 23_511,
-        Second: 14,
-        Download_Flag: 2,
-      },
-    },
-    {
-      MsgType: 'TIMVideoFileElem',
-      MsgContent: {
-        VideoUrl: 'https://example.com/clip.mp4',
-        VideoUUID: 'v1',
-        VideoSize: 2_340_112,
-        VideoSecond: 75,
-        VideoFormat: 'mp4',
-        VideoDownloadFlag: 2,
-        ThumbUrl: 'https://example.com/clip.jpg',
-        ThumbUUID: 't1',
-        ThumbWidth: 320,
-        ThumbHeight: 180,
-        ThumbDownloadFlag: 2,
-      },
-    },
-  ],
-};
 
 describe('Emulator console in a browser', () => {
   beforeAll(async () => {
@@ -248,45 +207,10 @@ describe('Emulator console in a browser', () => {
     // Prepare: neither the functions nor the emulator send TIMRelayElem yet, so the page's own
     // renderer draws a received one.
     const { page } = await openConsole(browser, `${stack.console}/`);
-    const entry = {
-      id: 1,
-      at: Date.now(),
-      kind: 'message',
-      command: 'send_group_msg',
-      targets: ['g'],
-      request: {},
-      message: {
-        msgSeq: 9,
-        from: 'carol',
-        msgBody: [
-          {
-            MsgType: 'TIMRelayElem',
-            MsgContent: {
-              Title: 'Chat history of alice and bob',
-              AbstractList: ['alice: hi', 'bob: <b>hello</b>'],
-              MsgList: [
-                {
-                  From_Account: 'alice',
-                  MsgSeq: 1,
-                  MsgTimeStamp: 1_750_000_000,
-                  MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }],
-                },
-                {
-                  From_Account: 'bob',
-                  MsgSeq: 2,
-                  MsgTimeStamp: 1_750_000_060,
-                  MsgBody: [{ MsgType: 'TIMFaceElem', MsgContent: { Index: 4 } }],
-                },
-              ],
-            },
-          },
-        ],
-      },
-    };
 
     // Act
     const html = await page.evaluate(
-      `import('/console/assets/render.js').then(({ renderEntry }) => renderEntry(${JSON.stringify(entry)}).outerHTML)`,
+      `import('/console/assets/render.js').then(({ renderEntry }) => renderEntry(${JSON.stringify(RELAY_ENTRY)}).outerHTML)`,
     );
 
     // Assess

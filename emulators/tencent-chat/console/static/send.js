@@ -1,4 +1,5 @@
 import { h } from './dom.js';
+import { BY_PAGE, COMMANDS, ELEMENTS, mentionsOf } from './requests.js';
 
 /**
  * The send form: builds a request for one of the four routes from a few fields (or lets you edit
@@ -6,94 +7,10 @@ import { h } from './dom.js';
  * shows what was sent beside the function's answer.
  */
 
-const COMMANDS = {
-  group: {
-    label: 'Group message',
-    route: 'group-messages',
-    target: 'GroupId',
-    sender: 'From_Account',
-  },
-  broadcast: {
-    label: 'Broadcast to every AVChatRoom group',
-    route: 'broadcast-messages',
-    sender: 'From_Account',
-  },
-  text: {
-    label: 'Live-room text',
-    route: 'room-text-messages',
-    target: 'RoomId',
-    sender: 'Sender_Account',
-  },
-  custom: {
-    label: 'Live-room custom',
-    route: 'room-custom-messages',
-    target: 'RoomId',
-    sender: 'Sender_Account',
-  },
-};
-const BY_PAGE = {
-  group: ['group', 'broadcast'],
-  room: ['text', 'custom'],
-  index: Object.keys(COMMANDS),
-};
-
-const sampleImage = () => `${location.origin}/console/assets/sample.svg`;
-const IMAGE_FORMATS = { jpg: 1, jpeg: 1, gif: 2, png: 3, bmp: 4 };
-
-const ELEMENTS = {
-  text: [
-    ['Text', 'Hello @alice, welcome!'],
-    (v) => ({ MsgType: 'TIMTextElem', MsgContent: { Text: v.Text } }),
-  ],
-  face: [
-    ['Index', '1'],
-    (v) => ({ MsgType: 'TIMFaceElem', MsgContent: { Index: Number(v.Index) } }),
-  ],
-  location: [
-    ['Desc', 'Tencent Binhai Towers', 'Latitude', '22.5224', 'Longitude', '113.9355'],
-    (v) => ({
-      MsgType: 'TIMLocationElem',
-      MsgContent: { Desc: v.Desc, Latitude: Number(v.Latitude), Longitude: Number(v.Longitude) },
-    }),
-  ],
-  custom: [
-    ['Data', '{"kind":"poll","question":"Lunch at noon?"}'],
-    (v) => ({ MsgType: 'TIMCustomElem', MsgContent: { Data: v.Data } }),
-  ],
-  image: [
-    ['URL', '', 'Width', '640', 'Height', '360'],
-    (v) => {
-      const url = v.URL || sampleImage();
-      const [width, height] = [Number(v.Width), Number(v.Height)];
-      const scale = Math.min(1, 198 / Math.max(width, height, 1));
-      const thumb = { Width: Math.round(width * scale), Height: Math.round(height * scale) };
-      return {
-        MsgType: 'TIMImageElem',
-        MsgContent: {
-          UUID: `console-${[...url].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7)}`,
-          ImageFormat: IMAGE_FORMATS[url.split('.').pop()?.toLowerCase()] ?? 255,
-          ImageInfoArray: [
-            { Type: 1, Width: width, Height: height, URL: url },
-            { Type: 3, ...thumb, URL: url },
-          ],
-        },
-      };
-    },
-  ],
-};
-
 const field = (label, input, className = '') =>
   h('label', { class: `field ${className}` }, label, input);
 const input = (name, value = '', type = 'text') =>
   h('input', { name, value, type, autocomplete: 'off' });
-
-/** @-tokens of the texts, in order, as Tencent wants them in GroupAtInfo. */
-const mentionsOf = (texts) =>
-  [...texts.join(' ').matchAll(/@([A-Za-z0-9_.-]+)/g)].map(([, name]) =>
-    name.toLowerCase() === 'all'
-      ? { GroupAtAllFlag: 1 }
-      : { GroupAtAllFlag: 0, GroupAt_Account: name },
-  );
 
 const sendForm = (page, targets) => {
   const commands = BY_PAGE[page.kind];
