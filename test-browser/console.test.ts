@@ -157,6 +157,37 @@ describe('Emulator console in a browser', () => {
     expect(await entries('message').count()).toBe(16);
   });
 
+  it('counts the messages of each group and room live on the index', async () => {
+    // Prepare
+    const text = (Text: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text } }];
+    await post(stack.api, 'room-text-messages', {
+      RoomId: 'room1',
+      Sender_Account: 'host',
+      TextContent: 'before',
+    });
+    const { page } = await openConsole(browser, `${stack.console}/`);
+    const count = (id: string) =>
+      page
+        .locator('.targets li')
+        .filter({ has: page.getByRole('link', { name: id, exact: true }) })
+        .locator('.count');
+
+    // Act
+    await post(stack.api, 'room-text-messages', {
+      RoomId: 'room1',
+      Sender_Account: 'host',
+      TextContent: 'after',
+    });
+    await post(stack.api, 'broadcast-messages', { MsgBody: text('to every stage') });
+
+    // Assess
+    await page.locator('.totals', { hasText: '3 delivered' }).waitFor({ timeout: 5_000 });
+    expect(await count('room1').textContent()).toBe('2');
+    expect(await count('live-lobby').textContent()).toBe('1');
+    expect(await count('live-stage').textContent()).toBe('1');
+    expect(await count('demo-meeting').textContent()).toBe('0');
+  });
+
   it('shows a request Tencent refused with its code, on its group or on the index', async () => {
     // Prepare
     const lobby = await openConsole(browser, `${stack.console}/groups/live-lobby`);

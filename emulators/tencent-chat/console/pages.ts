@@ -60,7 +60,7 @@ const consolePage = (emulator: TencentChatEmulator, kind: PageKind, id: string):
   const type = kind === 'group' ? emulator.groups.get(id) : undefined;
   const title =
     kind === 'index'
-      ? 'Tencent Chat emulator'
+      ? 'Groups and live rooms'
       : `${kind === 'group' ? 'Group' : 'Live room'} ${id}${type ? ` · ${type}` : ''}`;
   return shell(title, {
     page: { kind, id, type, url: pageUrl(kind, id) },
@@ -68,6 +68,8 @@ const consolePage = (emulator: TencentChatEmulator, kind: PageKind, id: string):
     targets: targetsOf(emulator),
     counts,
     stats: emulator.stats,
+    /** The last entry the stats above already count. */
+    lastId: emulator.timeline.entries.at(-1)?.id ?? 0,
     trimmed: Math.max(0, entries.length - FIRST_PAINT_ENTRIES),
     entries: entries.slice(-FIRST_PAINT_ENTRIES),
   });

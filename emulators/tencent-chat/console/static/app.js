@@ -50,7 +50,8 @@ scroller.addEventListener('scroll', () => {
   if (atBottom()) newBelow.hidden = true;
 });
 
-let lastId = 0;
+// Everything up to data.lastId is in the page (entries, counts, totals): events start after it.
+let lastId = data.lastId;
 const add = (entry) => {
   lastId = Math.max(lastId, entry.id);
   if (page.kind === 'index') countEntry(entry);
@@ -63,7 +64,23 @@ const add = (entry) => {
 };
 
 const countCells = new Map();
+const totals = {
+  message: [data.stats.delivered, 'delivered'],
+  duplicate: [data.stats.duplicatesDiscarded, 'duplicates discarded'],
+  dropped: [data.stats.dropped, 'dropped by frequency control'],
+};
+const totalsLine = h('p', { class: 'totals' });
+const showTotals = () => {
+  totalsLine.textContent = Object.values(totals)
+    .map(([count, label]) => `${count} ${label}`)
+    .join(' · ');
+};
 const countEntry = (entry) => {
+  if (entry.id <= data.lastId) return;
+  if (totals[entry.kind]) {
+    totals[entry.kind][0] += 1;
+    showTotals();
+  }
   if (entry.kind !== 'message') return;
   for (const target of entry.targets) {
     const cell = countCells.get(target);
@@ -104,6 +121,7 @@ const build = () => {
         'rooms',
         data.targets.rooms.map((id) => [id]),
       ),
+      totalsLine,
       h('h2', {}, 'Requests that name no known group or room'),
     );
   } else if (!data.known) {
@@ -129,12 +147,13 @@ const connect = () => {
     list.replaceChildren();
     empty.hidden = false;
     for (const cell of countCells.values()) cell.textContent = '0';
+    for (const total of Object.values(totals)) total[0] = 0;
+    showTotals();
   });
 };
 
 build();
+showTotals();
 for (const entry of data.entries) add(entry);
-// The counts in the page already include the first entries; only later ones are counted live.
-for (const [id, cell] of countCells) cell.textContent = String(data.counts[id] ?? 0);
 toBottom();
 connect();

@@ -45,6 +45,9 @@ const content = (entry, context) => {
   return renderElements(msgBody ?? request.MsgBody, context);
 };
 
+/** Class names come from this table, never from the message. */
+const PRIORITY_CLASSES = { High: 'priority high', Low: 'priority low', Lowest: 'priority low' };
+
 const badge = (className, text) => h('span', { class: `badge ${className}` }, text);
 
 const badges = (entry, context) => {
@@ -53,7 +56,7 @@ const badges = (entry, context) => {
   if (entry.command === 'send_broadcast_msg') list.push(badge('broadcast', 'broadcast'));
   if (typeof request.MsgPriority === 'string') {
     list.push(
-      badge(`priority ${request.MsgPriority.toLowerCase()}`, `priority ${request.MsgPriority}`),
+      badge(PRIORITY_CLASSES[request.MsgPriority] ?? 'priority', `priority ${request.MsgPriority}`),
     );
   }
   if (request.OnlineOnlyFlag === 1) list.push(badge('online', 'online only'));
