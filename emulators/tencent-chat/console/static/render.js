@@ -86,8 +86,12 @@ const extra = (entry) => {
   );
 };
 
+/** The sender; a request that names none is sent as the admin identifier of the query string. */
 const senderOf = (entry) =>
-  entry.message?.from ?? entry.request?.From_Account ?? entry.request?.Sender_Account ?? '';
+  entry.message?.from ??
+  entry.request?.From_Account ??
+  entry.request?.Sender_Account ??
+  (entry.request === undefined ? '—' : '(admin)');
 
 /** Why an entry did not arrive, said for a person. */
 const notice = (entry) => {
@@ -120,7 +124,7 @@ const meta = (entry) =>
   h(
     'div',
     { class: 'meta' },
-    h('span', { class: 'from' }, senderOf(entry) || '—'),
+    h('span', { class: 'from' }, senderOf(entry)),
     h('time', { datetime: new Date(entry.at).toISOString() }, formatTime(entry.at)),
     entry.message ? h('span', { class: 'seq' }, `MsgSeq ${entry.message.msgSeq}`) : undefined,
     h('span', { class: 'command' }, COMMAND_LABELS[entry.command] ?? entry.command),

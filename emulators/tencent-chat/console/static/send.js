@@ -133,7 +133,7 @@ const sendForm = (page, targets) => {
     const c = command.value;
     parts.target.hidden = !COMMANDS[c].target;
     targetLabel.textContent = COMMANDS[c].target ?? '';
-    senderLabel.textContent = `${COMMANDS[c].sender} (optional${c === 'text' ? ' here: required by Tencent' : ''})`;
+    senderLabel.textContent = `${COMMANDS[c].sender} (${c === 'text' ? 'required' : 'optional'})`;
     parts.elements.hidden = !(c === 'group' || c === 'broadcast');
     parts.group.hidden = c !== 'group';
     parts.text.hidden = c !== 'text';
