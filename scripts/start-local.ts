@@ -30,7 +30,11 @@ const explainPortInUse = (error: unknown): never => {
   throw error;
 };
 
-const tencent = await startTencentChatEmulator({ port: PORTS.tencent }).catch(explainPortInUse);
+// The console's send form posts through the local API, so that it exercises the functions.
+const tencent = await startTencentChatEmulator({
+  port: PORTS.tencent,
+  apiUrl: `http://127.0.0.1:${PORTS.api}`,
+}).catch(explainPortInUse);
 const secrets = await startSecretsManager({
   port: PORTS.secrets,
   secrets: {
@@ -109,7 +113,7 @@ console.log(`
 Local stack is up (Ctrl-C stops it):
   API (serverless-offline, no auth locally)  ${api}
   Lambda invoke API                          http://localhost:${PORTS.lambda}
-  Tencent Chat emulator                      ${tencent.url}/   (groups, rooms, messages)
+  Tencent Chat console (emulator)            ${tencent.url}/   (live transcripts, send form, faults)
   Secrets Manager stand-in                   ${secrets.url}
 
 Try:

@@ -7,6 +7,7 @@ import {
   type Json,
   textMessageProblem,
 } from './checks.ts';
+import { Timeline } from './timeline.ts';
 import { verifyUserSig } from './usersig.ts';
 
 /** The state and rules of a local Tencent Chat: apps, groups, rooms, limits, de-duplication. */
@@ -135,6 +136,8 @@ class TencentChatEmulator {
   readonly messages: DeliveredMessage[] = [];
   readonly requests: ReceivedRequest[] = [];
   readonly stats = { received: 0, delivered: 0, duplicatesDiscarded: 0, dropped: 0, faults: 0 };
+  /** Every outcome per group and room, for the console pages (fed by the server). */
+  readonly timeline: Timeline;
   broadcastEnabled: boolean;
   limits: Limits;
   replyDelayMs: number;
@@ -155,6 +158,7 @@ class TencentChatEmulator {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.replyDelayMs = options.replyDelayMs ?? 0;
     this.now = options.now ?? Date.now;
+    this.timeline = new Timeline(this.now);
   }
 
   /** Forgets messages, requests, de-duplication, rate windows and faults. */
@@ -165,6 +169,7 @@ class TencentChatEmulator {
     this.seen.clear();
     this.windows.clear();
     this.sequences.clear();
+    this.timeline.clear();
     Object.assign(this.stats, {
       received: 0,
       delivered: 0,

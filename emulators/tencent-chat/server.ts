@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
+import { type ConsoleHandler, type ConsoleOptions, consoleRoutes } from './console/routes.ts';
 import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
-import { indexPage, targetPage } from './pages.ts';
 
 /**
  * The emulator over HTTP on loopback: Tencent's four commands under /v4, a control API under
- * /emulator (faults, key rotation, reset, inspection) and HTML pages per group and room.
+ * /emulator (faults, key rotation, reset, inspection) and the console: a live chat transcript per
+ * group and room, with a send form (console/).
  */
 
 interface RunningEmulator extends LoopbackServer {
@@ -15,11 +16,6 @@ interface RunningEmulator extends LoopbackServer {
 const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
-};
-
-const sendHtml = (response: ServerResponse, html: string): void => {
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  response.end(html);
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,6 +36,7 @@ const handleCommand = async (
   const command = emulator.commandFor(url.pathname) ?? url.pathname;
   const fault = emulator.takeFault(command);
   if (fault?.drop === 'before') {
+    emulator.timeline.failed(command, undefined, fault);
     request.socket.destroy();
     return;
   }
@@ -58,10 +55,12 @@ const handleCommand = async (
   if (delayMs > 0) await sleep(delayMs);
   if (fault?.httpStatus) {
     received.outcome = `HTTP ${fault.httpStatus}`;
+    emulator.timeline.failed(command, parsed, fault);
     response.writeHead(fault.httpStatus, { 'content-type': 'text/html' });
     response.end(`<html><body><h1>${fault.httpStatus}</h1></body></html>`);
     return;
   }
+  const deliveredBefore = emulator.messages.length;
   const reply =
     request.method !== 'POST'
       ? emulator.failure(undefined, 60002, 'only POST is supported')
@@ -72,6 +71,8 @@ const handleCommand = async (
           : emulator.handle(url.pathname, url.searchParams, bodyText);
   received.outcome =
     typeof reply.body === 'string' ? reply.body : `ErrorCode ${String(reply.body.ErrorCode)}`;
+  const delivered = emulator.messages.slice(deliveredBefore);
+  emulator.timeline.replied(command, parsed, reply.body, delivered, fault);
   if (fault?.drop === 'after') {
     request.socket.destroy();
     return;
@@ -143,30 +144,24 @@ const handleControl = async (
 
 const route = async (
   emulator: TencentChatEmulator,
+  consoleRoute: ConsoleHandler,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> => {
   const url = new URL(request.url ?? '/', 'http://emulator');
   if (url.pathname.startsWith('/v4/')) return handleCommand(emulator, request, response, url);
   if (url.pathname.startsWith('/emulator/')) return handleControl(emulator, request, response, url);
-  const [, kind, id] = url.pathname.split('/');
-  if (request.method === 'GET' && url.pathname === '/')
-    return sendHtml(response, indexPage(emulator));
-  if (request.method === 'GET' && (kind === 'groups' || kind === 'rooms') && id) {
-    return sendHtml(
-      response,
-      targetPage(emulator, kind === 'groups' ? 'group' : 'room', decodeURIComponent(id)),
-    );
-  }
+  if (consoleRoute(request, response, url)) return;
   sendJson(response, 404, { error: 'not found' });
 };
 
 const startTencentChatEmulator = async (
-  options: EmulatorOptions & { port?: number; host?: string } = {},
+  options: EmulatorOptions & ConsoleOptions & { port?: number; host?: string } = {},
 ): Promise<RunningEmulator> => {
   const emulator = new TencentChatEmulator(options);
+  const consoleRoute = consoleRoutes(emulator, options);
   const loopback = await startLoopbackServer((request, response) => {
-    route(emulator, request, response).catch((error: unknown) => {
+    route(emulator, consoleRoute, request, response).catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 400, { error: String(error) });
     });
   }, options);
