@@ -138,6 +138,8 @@ class TencentChatEmulator {
   broadcastEnabled: boolean;
   limits: Limits;
   replyDelayMs: number;
+  /** Moves the emulator's clock on (de-duplication window, rate windows, MsgTime), not the process's. */
+  clockOffsetMs = 0;
   private faults: Fault[] = [];
   private readonly seen = new Map<string, { msgSeq: number; msgTime: number; at: number }>();
   private readonly windows = new Map<string, number[]>();
@@ -154,7 +156,8 @@ class TencentChatEmulator {
     this.broadcastEnabled = options.broadcastEnabled ?? true;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.replyDelayMs = options.replyDelayMs ?? 0;
-    this.now = options.now ?? Date.now;
+    const clock = options.now ?? Date.now;
+    this.now = () => clock() + this.clockOffsetMs;
   }
 
   /** Forgets messages, requests, de-duplication, rate windows and faults. */

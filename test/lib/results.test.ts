@@ -162,6 +162,8 @@ describe('Function: answer', () => {
       INVALID_REQUEST: 400,
       FORBIDDEN: 403,
       NOT_FOUND: 404,
+      IDEMPOTENCY_CONFLICT: 409,
+      IN_PROGRESS: 409,
       PAYLOAD_TOO_LARGE: 413,
       RATE_LIMITED: 429,
       CONFIGURATION_ERROR: 500,
