@@ -6,7 +6,7 @@ import { type LoopbackServer, startLoopbackServer } from '../loopback-server.ts'
 /**
  * A DynamoDB stand-in on loopback for `npm start`, the tests and the fault suite: dynalite (a
  * DynamoDB implementation in Node, in memory) behind a front that counts the operations and can
- * answer as a throttled table would. The idempotency table is created at start, as Powertools
+ * answer as a throttled table would (`GET /stand-in/operations` lists the counts). The idempotency table is created at start, as Powertools
  * Idempotency expects it (partition key `id`); dynalite has no UpdateTimeToLive, and Powertools
  * ignores expired records on read anyway.
  */
@@ -74,6 +74,11 @@ const startDynamoDb = async ({
   let throttleNext = 0;
   const loopback = await startLoopbackServer(
     (request, response) => {
+      if (request.method === 'GET' && request.url === '/stand-in/operations') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(operations));
+        return;
+      }
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.slice(target.indexOf('.') + 1) || 'unknown';
       operations[operation] = (operations[operation] ?? 0) + 1;

@@ -1,6 +1,13 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDynamoDb, startDynamoDb } from '../../emulators/dynamodb/server.ts';
 import { envelope, eventBridgeEvent, httpApiEvent } from '../support/events.ts';
+import { expectDocumentedResponse, loadOpenApi, type OpenApi } from '../support/openapi.ts';
 import { type CapturedOutput, captureOutput } from '../support/output.ts';
 import {
   type CommandName,
@@ -27,6 +34,7 @@ const EVENT_KINDS: EventKind[] = ['http', 'eventbridge', 'direct'];
 let stack: Stack;
 let db: RunningDynamoDb;
 let output: CapturedOutput;
+let openApi: OpenApi;
 const handlers = {} as Record<CommandName, Handler>;
 
 /** One message, marked so that its deliveries can be counted in the emulator. */
@@ -68,6 +76,7 @@ const send = async (
     const value = await handlers[command](eventOf(kind, request, key), lambdaContext(timeoutMs));
     if (kind === 'http') {
       const http = value as { statusCode: number; headers: Record<string, string>; body: string };
+      expectDocumentedResponse(openApi, command, http);
       return { status: http.statusCode, headers: http.headers, result: JSON.parse(http.body) };
     }
     return { status: 200, headers: {}, result: value as Answer['result'] };
@@ -85,6 +94,7 @@ const deliveriesOf = (marker: string): number =>
 const unique = (label: string) => `${label}-${crypto.randomUUID()}`;
 
 beforeAll(async () => {
+  openApi = await loadOpenApi();
   stack = await startStack();
   db = await startDynamoDb({ tables: [TABLE] });
   Object.assign(process.env, {
@@ -343,5 +353,79 @@ describe('Idempotency table: the table itself failing', () => {
     // Assess
     expect(answer.result.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
     expect(deliveriesOf(key)).toBe(0);
+  });
+});
+
+describe('Idempotency table: a container that crashes mid-send', () => {
+  let blackHole: Server;
+  let child: ChildProcess | undefined;
+  const outside = mkdtempSync(join(tmpdir(), 'idempotency-bundle-'));
+
+  beforeAll(async () => {
+    // Accepts connections and never answers: the crashed send never reaches Tencent.
+    blackHole = createServer(() => {});
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    // Outside the repository, as Lambda loads it: the entry and the chunk it imports lazily.
+    cpSync(fileURLToPath(new URL('../../dist/send-text-msg', import.meta.url)), outside, {
+      recursive: true,
+    });
+  });
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    blackHole.close();
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('leaves the key in progress until its Lambda deadline, then lets it send', async () => {
+    // Prepare
+    const key = unique('crash');
+    const request = requestWith('send_text_msg', key);
+    const deadlineMs = 1_500;
+    const putsBefore = db.operations.PutItem ?? 0;
+    const address = blackHole.address() as { port: number };
+    child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { handler } = await import(${JSON.stringify(join(outside, 'index.mjs'))});
+         const deadline = Date.now() + ${deadlineMs};
+         await handler(${JSON.stringify(envelope(request, key))}, { awsRequestId: 'crash', getRemainingTimeInMillis: () => deadline - Date.now() });`,
+      ],
+      {
+        cwd: '/',
+        stdio: 'ignore',
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...stack.env,
+          TENCENT_CHAT_BASE_URL: `http://127.0.0.1:${address.port}`,
+          TENCENT_CHAT_TIMEOUT_MS: '5000',
+          TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
+          AWS_ENDPOINT_URL_DYNAMODB: db.url,
+        },
+      },
+    );
+    const startedAt = Date.now();
+    while ((db.operations.PutItem ?? 0) === putsBefore) {
+      if (Date.now() - startedAt > 5_000)
+        throw new Error('the crashing send never recorded its key');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The child set its deadline before it recorded the key: the deadline is before this.
+    const recordedAt = Date.now();
+    child.kill('SIGKILL');
+
+    // Act
+    const during = await send('send_text_msg', 'direct', request, key);
+    await new Promise((resolve) =>
+      setTimeout(resolve, deadlineMs - (Date.now() - recordedAt) + 100),
+    );
+    const after = await send('send_text_msg', 'direct', request, key);
+
+    // Assess
+    expect(during.result.error).toMatchObject({ code: 'IN_PROGRESS', retryable: true });
+    expect(after.result).toMatchObject({ ok: true });
+    expect(after.result.replayed).toBeUndefined();
+    expect(deliveriesOf(key)).toBe(1);
   });
 });
