@@ -202,6 +202,19 @@ describe('Idempotency table: a key sends once', () => {
     expect(deliveriesOf(key)).toBe(1);
   });
 
+  it('never records a request that fails the checks', async () => {
+    // Prepare
+    const before = { ...db.operations };
+    const key = unique('invalid');
+
+    // Act
+    const answer = await send('send_group_msg', 'http', { GroupId: '@TGS#2C5SZEAEF' }, key);
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(db.operations).toStrictEqual(before);
+  });
+
   it('records nothing for a send without a key', async () => {
     // Prepare
     const before = { ...db.operations };
@@ -294,6 +307,23 @@ describe('Idempotency table: an unknown outcome keeps the key', () => {
       expect(deliveriesOf(key)).toBe(1);
     },
   );
+
+  it.each(COMMANDS)('%s: keeps the key after a gateway 504 on every attempt', async (command) => {
+    // Prepare
+    const key = unique('gateway');
+    const request = requestWith(command, key);
+    stack.tencent.emulator.addFault({ command, httpStatus: 504, count: 5 });
+    const first = await send(command, 'direct', request, key);
+    stack.tencent.emulator.clearFaults();
+
+    // Act
+    const again = await send(command, 'direct', request, key);
+
+    // Assess
+    expect(first.result.error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', retryable: false });
+    expect(again.result).toStrictEqual({ ...first.result, replayed: true });
+    expect(deliveriesOf(key)).toBe(0);
+  });
 
   it('keeps the key after Tencent stalls past the attempt timeout in a live room', async () => {
     // Prepare
