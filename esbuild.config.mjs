@@ -1,5 +1,6 @@
-// Builds each function into dist/<function>/index.mjs: one self-contained, minified ES module with
-// the AWS SDK inside, loadable by plain `node`.
+// Builds each function into dist/<function>/: index.mjs, a self-contained, minified ES module with
+// the AWS SDK inside, loadable by plain `node`, and beside it the chunks it imports only when a
+// feature is turned on (the idempotency table), so that a function without it never loads them.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
@@ -39,15 +40,30 @@ export const buildOptions = {
   logLevel: 'warning',
 };
 
+/** One build per function, so that its folder holds everything it loads and nothing else. */
 export const buildFunctions = async ({ outdir = 'dist', metafile = false } = {}) => {
   await rm(outdir, { recursive: true, force: true });
-  return build({
-    ...buildOptions,
-    entryPoints: FUNCTIONS.map((name) => ({ in: `functions/${name}.ts`, out: `${name}/index` })),
-    outdir,
-    metafile,
-  });
+  const results = await Promise.all(
+    FUNCTIONS.map((name) =>
+      build({
+        ...buildOptions,
+        entryPoints: [{ in: `functions/${name}.ts`, out: 'index' }],
+        outdir: `${outdir}/${name}`,
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
+        metafile,
+      }),
+    ),
+  );
+  return { results, metafile: metafile ? mergeMetafiles(results, outdir) : undefined };
 };
+
+/** The per-function metafiles as one, with output paths relative to the working directory. */
+const mergeMetafiles = (results, outdir) => ({
+  inputs: Object.assign({}, ...results.map((result) => result.metafile.inputs)),
+  outputs: Object.assign({}, ...results.map((result) => result.metafile.outputs)),
+  outdir,
+});
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await buildFunctions();

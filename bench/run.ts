@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import {
+  type IdempotencyResults,
+  measureIdempotency,
+  printIdempotency,
+  startupFiles,
+} from './idempotency.ts';
 import { environmentFor, FUNCTION_NAMES, requestFor, summary } from './workload.ts';
 
 /**
@@ -94,7 +100,9 @@ const sizes = async () => {
   return Object.fromEntries(
     await Promise.all(
       FUNCTION_NAMES.map(async (name) => {
-        const bytes = await readFile(bundleFile(name));
+        // What the function loads at start-up: its entry and the chunks it imports statically.
+        const files = await startupFiles(bundleFile(name));
+        const bytes = Buffer.concat(await Promise.all(files.map((file) => readFile(file))));
         return [
           name,
           {
@@ -182,6 +190,7 @@ try {
     servers.urls,
   );
   const warmResults = await warm(servers.urls);
+  const idempotency = await measureIdempotency(servers.urls, settings, work);
   const results = {
     machine: {
       node: process.version,
@@ -197,6 +206,7 @@ try {
     ),
     coldStart: cold,
     ...warmResults,
+    idempotency,
   };
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
@@ -223,6 +233,7 @@ interface BenchResults {
   >;
   throughput: Record<string, { perSecond: number }>;
   workPerThousand: Record<string, { getSecretValueCalls: number; userSigsUsed: number }>;
+  idempotency: IdempotencyResults;
 }
 
 function printTable(results: BenchResults) {
@@ -324,5 +335,6 @@ function printTable(results: BenchResults) {
       at(results.workPerThousand, name).userSigsUsed,
     ]),
   );
+  printIdempotency(results.idempotency, table);
   console.log(`\nwrote ${output}`);
 }

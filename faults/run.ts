@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { idempotencyViolations } from './idempotency-scenarios.ts';
 import { FUNCTION_NAMES, type FunctionName, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
 
 /**
@@ -21,10 +22,17 @@ interface SuiteResult {
 }
 
 const runner = fileURLToPath(new URL('./run-command.ts', import.meta.url));
+// The rows with the idempotency table on (faults/idempotency-scenarios.ts).
+const idempotencyRunner = fileURLToPath(new URL('./idempotency-run-command.ts', import.meta.url));
 
-const runFunction = async (functionName: FunctionName, runs: number, dir: string) => {
-  const outputFile = join(dir, `${functionName}.json`);
-  const child = spawn(process.execPath, [runner, functionName, String(runs), outputFile], {
+const runFunction = async (
+  functionName: FunctionName,
+  runs: number,
+  dir: string,
+  script: string = runner,
+) => {
+  const outputFile = join(dir, `${functionName}-${script === runner ? 'base' : 'extra'}.json`);
+  const child = spawn(process.execPath, [script, functionName, String(runs), outputFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -62,6 +70,11 @@ const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
   const dir = await mkdtemp(join(tmpdir(), 'faults-'));
   try {
     const results = await Promise.all(FUNCTION_NAMES.map((name) => runFunction(name, runs, dir)));
+    results.push(
+      ...(await Promise.all(
+        FUNCTION_NAMES.map((name) => runFunction(name, runs, dir, idempotencyRunner)),
+      )),
+    );
     const rows = results.flatMap((result) => result.rows);
     const leaks = results.flatMap(({ output, secretKeys }) => [
       ...secretKeys.filter((key) => output.includes(key)).map(() => 'a secret key'),
@@ -71,7 +84,7 @@ const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
       rows,
       injectedFaults: rows.reduce((sum, row) => sum + row.runs, 0),
       leaks,
-      violations: rows.flatMap(violationsOf),
+      violations: [...rows.flatMap(violationsOf), ...idempotencyViolations(rows)],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -15,6 +15,10 @@ interface Config {
   deadlineReserveMs: number;
   secretMaxAgeSeconds: number;
   userSigLifetimeSeconds: number;
+  /** The DynamoDB idempotency table (contract section 5); undefined = no table, nothing recorded. */
+  idempotencyTable: string | undefined;
+  /** How long a key's record is kept. */
+  idempotencyLifetimeSeconds: number;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -27,6 +31,7 @@ const DEFAULTS = {
   deadlineReserveMs: 300,
   secretMaxAgeSeconds: 300,
   userSigLifetimeSeconds: 86_400,
+  idempotencyLifetimeSeconds: 86_400,
 } as const;
 
 const readText = (env: Environment, name: string): string | undefined => {
@@ -121,6 +126,14 @@ const readConfig = (env: Environment = process.env): Config => ({
     'TENCENT_CHAT_USERSIG_TTL_SECONDS',
     DEFAULTS.userSigLifetimeSeconds,
     { min: 600, max: 15_552_000 },
+  ),
+  idempotencyTable: readText(env, 'TENCENT_CHAT_IDEMPOTENCY_TABLE'),
+  // At least Tencent's own five-minute window; at most a year.
+  idempotencyLifetimeSeconds: readInteger(
+    env,
+    'TENCENT_CHAT_IDEMPOTENCY_TTL_SECONDS',
+    DEFAULTS.idempotencyLifetimeSeconds,
+    { min: 300, max: 31_536_000 },
   ),
 });
 

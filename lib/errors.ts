@@ -3,6 +3,8 @@ const HTTP_STATUS = {
   INVALID_REQUEST: 400,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   CONFIGURATION_ERROR: 500,
@@ -15,6 +17,7 @@ const HTTP_STATUS = {
 type ErrorCode = keyof typeof HTTP_STATUS;
 
 const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'IN_PROGRESS',
   'RATE_LIMITED',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_TIMEOUT',
@@ -101,5 +104,6 @@ export {
   InvalidRequestError,
   isSendError,
   PayloadTooLargeError,
+  RETRYABLE_CODES,
   SendError,
 };

@@ -11,6 +11,8 @@ interface SuccessResult {
   msgTime?: number;
   random?: number;
   requestId?: string;
+  /** Taken from the idempotency table: this send sent nothing (contract section 5). */
+  replayed?: true;
 }
 
 interface FailureResult {
@@ -18,6 +20,8 @@ interface FailureResult {
   command: CommandName;
   /** The Random the send used: a caller who retries with it cannot deliver a second copy. */
   random?: number;
+  /** Taken from the idempotency table: this send sent nothing (contract section 5). */
+  replayed?: true;
   error: {
     code: ErrorCode;
     message: string;
@@ -31,8 +35,15 @@ interface FailureResult {
 
 type SendResult = SuccessResult | FailureResult;
 
-/** Seconds a caller should wait after a 429 or 503. */
+/** Seconds a caller should wait after a 429, a 503 or an IN_PROGRESS 409. */
 const RETRY_AFTER_SECONDS = 1;
+
+/** The retryable failures that tell an HTTP caller when to come back. */
+const RETRY_AFTER_CODES: ReadonlySet<ErrorCode> = new Set([
+  'RATE_LIMITED',
+  'UPSTREAM_UNAVAILABLE',
+  'IN_PROGRESS',
+]);
 
 const successResult = (
   command: CommandName,
@@ -86,7 +97,7 @@ interface HttpResponse {
 const httpResponse = (result: SendResult): HttpResponse => {
   const statusCode = result.ok ? 200 : HTTP_STATUS[result.error.code];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (statusCode === 429 || statusCode === 503)
+  if (!result.ok && RETRY_AFTER_CODES.has(result.error.code))
     headers['retry-after'] = String(RETRY_AFTER_SECONDS);
   return { statusCode, headers, body: JSON.stringify(result) };
 };

@@ -56,9 +56,9 @@ const logOutcome = (
   facts: SendOrigin & { attempts: number; durationMs: number; upstreamMs: number | undefined },
 ): void => {
   if (result.ok) {
-    logger.info('Message sent', {
+    logger.info(result.replayed ? 'Message already sent under this key' : 'Message sent', {
       command: result.command,
-      outcome: 'sent',
+      outcome: result.replayed ? 'replayed' : 'sent',
       random: result.random,
       tencentRequestId: result.requestId,
       msgSeq: result.msgSeq,
@@ -70,7 +70,7 @@ const logOutcome = (
   const clientFault = error.code === 'INVALID_REQUEST' || error.code === 'PAYLOAD_TOO_LARGE';
   logger[clientFault ? 'warn' : 'error']('Message not sent', {
     command: result.command,
-    outcome: 'failed',
+    outcome: result.replayed ? 'replayed' : 'failed',
     errorCode: error.code,
     errorMessage: error.message,
     tencentCode: error.tencentCode,
@@ -109,21 +109,47 @@ const sendOne = async <Request extends object>(
       });
       body = { ...request, Random: random };
     }
-    const reply = await sendToTencent(
-      {
-        baseUrl: config.baseUrl,
-        command,
-        body,
-        budgetMs: budgetOf(context, config),
-        attemptTimeoutMs: config.attemptTimeoutMs,
-        maxRetries: config.maxRetries,
-        backoffBaseMs: config.backoffBaseMs,
-        backoffMaxMs: config.backoffMaxMs,
-        identity: identityProvider(config),
-      },
-      progress,
-    );
-    result = successResult(command.name, reply, random);
+    const deliver = async () => {
+      try {
+        const reply = await sendToTencent(
+          {
+            baseUrl: config.baseUrl,
+            command,
+            body,
+            budgetMs: budgetOf(context, config),
+            attemptTimeoutMs: config.attemptTimeoutMs,
+            maxRetries: config.maxRetries,
+            backoffBaseMs: config.backoffBaseMs,
+            backoffMaxMs: config.backoffMaxMs,
+            identity: identityProvider(config),
+          },
+          progress,
+        );
+        return { result: successResult(command.name, reply, random), outcomeUnknown: false };
+      } catch (error) {
+        return {
+          result: failureResult(command.name, asSendError(error), random),
+          outcomeUnknown: progress.outcomeUnknown === true,
+        };
+      }
+    };
+    // Without a key there is nothing to record a send under (contract section 5).
+    if (config.idempotencyTable !== undefined && invocation.idempotencyKey !== undefined) {
+      const { sendOnce } = await import('./idempotency-table.ts');
+      result = await sendOnce(
+        {
+          table: config.idempotencyTable,
+          lifetimeSeconds: config.idempotencyLifetimeSeconds,
+          command: command.name,
+          key: invocation.idempotencyKey,
+          request,
+          remainingTimeMs: () => budgetOf(context, config) + config.deadlineReserveMs,
+        },
+        deliver,
+      );
+    } else {
+      result = (await deliver()).result;
+    }
   } catch (error) {
     result = failureResult(command.name, asSendError(error), random);
   }

@@ -32,6 +32,11 @@ interface SendProgress {
   attempts: number;
   /** Time spent calling Tencent, retries and backoff included. */
   upstreamMs?: number;
+  /**
+   * Set when an attempt failed after Tencent may have received it (a timeout, a reset after
+   * sending, a gateway timeout): if the send fails, nobody knows whether Tencent took the message.
+   */
+  outcomeUnknown?: boolean;
 }
 
 /** A rate limit is never retried sooner than this (contract section 6). */
@@ -75,6 +80,14 @@ const commandUrl = (baseUrl: string, command: CommandTarget, identity: SignedIde
     contenttype: 'json',
   });
   return `${baseUrl}/v4/${command.service}/${command.name}?${query}`;
+};
+
+/** Whether an attempt's failure leaves open that Tencent received the request. */
+const mayHaveReachedTencent = (error: unknown): boolean => {
+  if (isTimeoutError(error) || (error instanceof Error && error.name === 'AbortError')) return true;
+  if (isHTTPError(error)) return error.response.status === 504;
+  if (isNetworkError(error)) return !failedBeforeSending(error);
+  return false;
 };
 
 /** Maps what ky threw to the contract's error, without ky's message (it names the URL). */
@@ -183,8 +196,9 @@ const sendToTencent = async (
             },
           ],
           beforeRetry: [
-            ({ request: previous }) => {
+            ({ request: previous, error }) => {
               progress.attempts += 1;
+              if (mayHaveReachedTencent(error)) progress.outcomeUnknown = true;
               return new Request(commandUrl(baseUrl, command, identity), {
                 method: 'POST',
                 headers: previous.headers,
@@ -204,6 +218,7 @@ const sendToTencent = async (
       })
       .text();
   } catch (error) {
+    if (mayHaveReachedTencent(error)) progress.outcomeUnknown = true;
     throw toSendError(error);
   } finally {
     progress.upstreamMs = Date.now() - upstreamStartedAt;

@@ -89,6 +89,10 @@ const successResult = {
     msgTime: { type: 'integer', description: 'Unix time Tencent gave the message' },
     random: bodyRandom('The body Random (group and broadcast)'),
     requestId: { type: 'string', description: "Tencent's RequestId (live rooms)" },
+    replayed: {
+      const: true,
+      description: 'Taken from the idempotency table: this request sent nothing',
+    },
   },
 };
 
@@ -100,6 +104,11 @@ const failureResult = {
     ok: { const: false },
     command: commandName,
     random: bodyRandom('The Random the send used; retry with it to stay de-duplicated'),
+    replayed: {
+      const: true,
+      description:
+        'The first send’s stored failure (its outcome unknown): this request sent nothing',
+    },
     error: {
       type: 'object',
       required: ['code', 'message', 'retryable', 'details'],
@@ -139,6 +148,10 @@ const FAILURE_EXAMPLES: Record<
   },
   403: { code: 'FORBIDDEN', message: 'Tencent refused the message (10007)', tencentCode: 10007 },
   404: { code: 'NOT_FOUND', message: 'Tencent refused the message (10010)', tencentCode: 10010 },
+  409: {
+    code: 'IDEMPOTENCY_CONFLICT',
+    message: 'This idempotency key was already used with a different request',
+  },
   413: {
     code: 'PAYLOAD_TOO_LARGE',
     message: 'The message is 12840 bytes; Tencent accepts at most 12000',
@@ -162,6 +175,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'The request failed the checks; nothing was sent (INVALID_REQUEST)',
   403: 'Tencent refused: no permission, muted sender, rejected by callback (FORBIDDEN)',
   404: 'The group or room does not exist (NOT_FOUND)',
+  409: 'With the idempotency table: the key was used with another request (IDEMPOTENCY_CONFLICT), or its first send is still under way (IN_PROGRESS, retryable, with Retry-After)',
   413: 'The message is over the 12 KB limit (PAYLOAD_TOO_LARGE)',
   429: 'Rate limited, or dropped by frequency control (RATE_LIMITED)',
   500: 'Configuration error (CONFIGURATION_ERROR) or a defect (INTERNAL_ERROR)',
@@ -212,18 +226,17 @@ const operation = (command: (typeof COMMANDS)[number]) => {
       operationId: command.name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
       summary: route.summary,
       description: `Sends Tencent's \`v4/${command.service}/${command.name}\`. The body is that command's JSON, with Tencent's field names; unknown fields are rejected. Also checked:\n\n${RULES_BEYOND_THE_SCHEMA.map((rule) => `- ${rule}`).join('\n')}`,
-      parameters: GROUP_COMMANDS.has(command.name)
-        ? [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              description:
-                'The same key always gives the same body Random, so Tencent delivers a repeated request once within five minutes.',
-              schema: { type: 'string', minLength: 1 },
-            },
-          ]
-        : [],
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: GROUP_COMMANDS.has(command.name)
+            ? 'The same key always gives the same body Random, so Tencent delivers a repeated request once within five minutes; with the idempotency table on, a key sends at most once in its lifetime (default 24 hours) and a repeat gets the first result with replayed: true.'
+            : 'With the idempotency table on, a key sends at most once in its lifetime (default 24 hours) and a repeat gets the first result with replayed: true.',
+          schema: { type: 'string', minLength: 1 },
+        },
+      ],
       requestBody: {
         required: true,
         content: {

@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startDynamoDb } from '../emulators/dynamodb/server.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 
 /**
  * `npm start`: the whole stack on this machine, with no AWS or Tencent account. The Tencent Chat
- * emulator, a Secrets Manager stand-in holding the emulator's admin secret, and serverless-offline
- * serving the four routes (and the Lambda invoke API) from the built bundles.
+ * emulator, a Secrets Manager stand-in holding the emulator's admin secret, a DynamoDB stand-in
+ * holding the idempotency table (on for the local stage), and serverless-offline serving the four
+ * routes (and the Lambda invoke API) from the built bundles.
  */
 
 const PORTS = {
@@ -15,7 +17,10 @@ const PORTS = {
   lambda: Number(process.env.LAMBDA_PORT ?? 3002),
   tencent: Number(process.env.TENCENT_EMULATOR_PORT ?? 4100),
   secrets: Number(process.env.SECRETS_MANAGER_PORT ?? 4200),
+  dynamodb: Number(process.env.DYNAMODB_PORT ?? 4300),
 };
+// The local stage's table (serverless.yml, custom.idempotency.tableName).
+const IDEMPOTENCY_TABLE = 'tencent-chat-sender-local-idempotency';
 const SECRET_ID = 'tencent-chat/admin';
 
 const explainPortInUse = (error: unknown): never => {
@@ -23,7 +28,7 @@ const explainPortInUse = (error: unknown): never => {
     const { port } = error as { port?: number };
     console.error(
       `Port ${port} is in use: is another npm start running? Stop it, or choose other ports with ` +
-        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT and SECRETS_MANAGER_PORT.',
+        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT, SECRETS_MANAGER_PORT and DYNAMODB_PORT.',
     );
     process.exit(1);
   }
@@ -44,6 +49,10 @@ const secrets = await startSecretsManager({
       adminIdentifier: DEFAULT_APP.admins[0],
     }),
   },
+}).catch(explainPortInUse);
+const dynamodb = await startDynamoDb({
+  port: PORTS.dynamodb,
+  tables: [IDEMPOTENCY_TABLE],
 }).catch(explainPortInUse);
 
 const offline = spawn(
@@ -71,6 +80,7 @@ const offline = spawn(
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
     },
   },
 );
@@ -78,7 +88,7 @@ offline.stdout.pipe(process.stdout);
 
 const stop = async (code = 0) => {
   offline.kill('SIGTERM');
-  await Promise.all([tencent.close(), secrets.close()]);
+  await Promise.all([tencent.close(), secrets.close(), dynamodb.close()]);
   process.exit(code);
 };
 process.on('SIGINT', () => void stop());
@@ -108,6 +118,16 @@ const curl = (path: string, body: unknown, headers: string[] = []) =>
   ].join(' ');
 
 const text = (Text: string) => ({ MsgType: 'TIMTextElem', MsgContent: { Text } });
+const roomText = curl(
+  '/v1/room-text-messages',
+  {
+    RoomId: 'room1',
+    Sender_Account: 'host',
+    TextContent: 'Welcome to the show',
+    ExtensionInfo: '{"color":"gold"}',
+  },
+  ['Idempotency-Key: demo-room-1'],
+);
 
 console.log(`
 Local stack is up (Ctrl-C stops it):
@@ -115,6 +135,7 @@ Local stack is up (Ctrl-C stops it):
   Lambda invoke API                          http://localhost:${PORTS.lambda}
   Tencent Chat console (emulator)            ${tencent.url}/   (live transcripts, send form, faults)
   Secrets Manager stand-in                   ${secrets.url}
+  DynamoDB stand-in (idempotency table)      ${dynamodb.url}   (${IDEMPOTENCY_TABLE})
 
 Try:
 
@@ -125,7 +146,11 @@ ${curl('/v1/group-messages', { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text('Hello 
 ${curl('/v1/broadcast-messages', { MsgBody: [text('Hello, every live-stream group')] })}
 
 # A text message in a live room (seen at ${tencent.url}/rooms/room1)
-${curl('/v1/room-text-messages', { RoomId: 'room1', Sender_Account: 'host', TextContent: 'Welcome to the show', ExtensionInfo: '{"color":"gold"}' })}
+${roomText}
+
+# The same again, with the same Idempotency-Key: nothing new reaches the room, and the first
+# result comes back with "replayed": true (the idempotency table, on for the local stage)
+${roomText}
 
 # A custom event in a live room (seen at ${tencent.url}/rooms/room1)
 ${curl('/v1/room-custom-messages', { RoomId: 'room1', BusinessId: 'gift', Data: '{"gift":"rose","count":3}' })}

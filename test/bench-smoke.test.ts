@@ -45,6 +45,13 @@ describe('npm run bench (smoke)', () => {
         getSecretValueCalls: 1,
         userSigsUsed: 1,
       });
+      // The idempotency table: no DynamoDB code at start-up when off, two writes per send when on.
+      expect(results.idempotency.off[name]).toMatchObject({ dynamoDbAtStartup: false });
+      expect(results.idempotency.off[name].importMs.n).toBe(1);
+      expect(results.idempotency.on[name].operationsPerFirstSend).toStrictEqual({
+        PutItem: 1,
+        UpdateItem: 1,
+      });
     }
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_SCENARIOS } from '../faults/idempotency-scenarios.ts';
 import { runFaultSuite } from '../faults/run.ts';
 import { FUNCTION_NAMES, SCENARIOS } from '../faults/scenarios.ts';
 
@@ -10,7 +11,9 @@ describe('Fault injection (one run of every scenario)', () => {
     const result = await runFaultSuite(1);
 
     // Assess
-    expect(result.rows).toHaveLength(SCENARIOS.length * FUNCTION_NAMES.length);
+    expect(result.rows).toHaveLength(
+      (SCENARIOS.length + IDEMPOTENCY_SCENARIOS.length) * FUNCTION_NAMES.length,
+    );
     expect(result.violations).toStrictEqual([]);
     expect(result.leaks).toStrictEqual([]);
     const row = (functionName: string, fault: string) =>
@@ -34,6 +37,15 @@ describe('Fault injection (one run of every scenario)', () => {
     expect(
       row('send-broadcast-msg', 'key rotated at Tencent and in the secret (70009)'),
     ).toMatchObject({ delivered: 1, reportedFailed: 0 });
+    // With the idempotency table on, a live-room re-delivery after receipt sends no second copy.
+    expect(
+      row('send-text-msg', 'table on: Lambda re-delivers the event after a reset after receipt'),
+    ).toMatchObject({ delivered: 1, reportedFailed: 1, duplicates: 0 });
+    expect(row('send-custom-msg', 'table on: table throttled on every attempt')).toMatchObject({
+      delivered: 0,
+      reportedFailed: 1,
+      lost: 0,
+    });
     expect(row('send-group-msg', 'Secrets Manager: endpoint down')).toMatchObject({
       delivered: 0,
       reportedFailed: 1,

@@ -141,6 +141,8 @@ class TencentChatEmulator {
   broadcastEnabled: boolean;
   limits: Limits;
   replyDelayMs: number;
+  /** Moves the emulator's clock on (de-duplication window, rate windows, MsgTime), not the process's. */
+  clockOffsetMs = 0;
   private faults: Fault[] = [];
   private readonly seen = new Map<string, { msgSeq: number; msgTime: number; at: number }>();
   private readonly windows = new Map<string, number[]>();
@@ -157,7 +159,8 @@ class TencentChatEmulator {
     this.broadcastEnabled = options.broadcastEnabled ?? true;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.replyDelayMs = options.replyDelayMs ?? 0;
-    this.now = options.now ?? Date.now;
+    const clock = options.now ?? Date.now;
+    this.now = () => clock() + this.clockOffsetMs;
     this.timeline = new Timeline(this.now);
   }
 

@@ -125,9 +125,11 @@ const handleControl = async (
       Object.assign(emulator.limits, body.limits);
     if (typeof body.broadcastEnabled === 'boolean')
       emulator.broadcastEnabled = body.broadcastEnabled;
+    if (typeof body.clockOffsetMs === 'number') emulator.clockOffsetMs = body.clockOffsetMs;
     return sendJson(response, 200, {
       ok: true,
       replyDelayMs: emulator.replyDelayMs,
+      clockOffsetMs: emulator.clockOffsetMs,
       limits: emulator.limits,
     });
   }

@@ -17,6 +17,7 @@ const PORTS = {
   LAMBDA_PORT: '3382',
   TENCENT_EMULATOR_PORT: '4380',
   SECRETS_MANAGER_PORT: '4480',
+  DYNAMODB_PORT: '4580',
 };
 
 const READY = 'What the emulator received';

@@ -86,6 +86,8 @@ describe('The packaged CloudFormation template', () => {
       'jwtAudience=chat-api',
       'secretId=arn:aws:secretsmanager:eu-west-1:111122223333:secret:chat-AbCdEf',
       'secretKmsKeyArn=arn:aws:kms:eu-west-1:111122223333:key/1234',
+      'idempotency=on',
+      'idempotencyLifetimeSeconds=3600',
     ]);
   }, 120_000);
   afterAll(async () => {
@@ -117,7 +119,7 @@ describe('The packaged CloudFormation template', () => {
     }
   });
 
-  it('packages each function alone, its bundle and source map only', async () => {
+  it('packages each function alone: its bundle, the chunks it may load, and their source maps', async () => {
     const { stdout } = await run('unzip', ['-Z1', join(plain.dir, 'sendTextMsg.zip')]).catch(
       async () => {
         // No unzip on the machine: read the zip's central directory names directly.
@@ -129,10 +131,14 @@ describe('The packaged CloudFormation template', () => {
         };
       },
     );
-    expect([...new Set(stdout.trim().split('\n'))].sort()).toStrictEqual([
-      'dist/send-text-msg/index.mjs',
-      'dist/send-text-msg/index.mjs.map',
-    ]);
+    const files = [...new Set(stdout.trim().split('\n'))].sort();
+    expect(files).toContain('dist/send-text-msg/index.mjs');
+    expect(files).toContain('dist/send-text-msg/index.mjs.map');
+    expect(
+      files.some((file) => /^dist\/send-text-msg\/chunks\/idempotency-table-\w+\.mjs$/.test(file)),
+    ).toBe(true);
+    for (const file of files)
+      expect(file).toMatch(/^dist\/send-text-msg\/(chunks\/)?[\w.-]+\.mjs(\.map)?$/);
   });
 
   it('routes the four paths, every one with AWS_IAM authorization', () => {
@@ -307,5 +313,60 @@ describe('The packaged CloudFormation template', () => {
     );
     expect(groups).toHaveLength(4);
     for (const group of groups) expect(group.RetentionInDays).toBe(30);
+  });
+
+  it('turns the idempotency table on only with its parameter, the variable naming it only then', () => {
+    // Off by default: the table and its policy are conditional, the variable is left out.
+    expect(plain.template.Conditions.IdempotencyOn).toStrictEqual({ 'Fn::Equals': ['off', 'on'] });
+    expect(variant.template.Conditions.IdempotencyOn).toStrictEqual({ 'Fn::Equals': ['on', 'on'] });
+    for (const { template } of [plain, variant]) {
+      expect(template.Resources.IdempotencyTable?.Condition).toBe('IdempotencyOn');
+      expect(template.Resources.IdempotencyTablePolicy?.Condition).toBe('IdempotencyOn');
+    }
+    for (const name of Object.keys(FUNCTIONS)) {
+      const plainVariables =
+        plain.template.Resources[`${name}LambdaFunction`]?.Properties.Environment.Variables;
+      const onVariables =
+        variant.template.Resources[`${name}LambdaFunction`]?.Properties.Environment.Variables;
+      expect(plainVariables.TENCENT_CHAT_IDEMPOTENCY_TABLE).toStrictEqual({ Ref: 'AWS::NoValue' });
+      expect(onVariables.TENCENT_CHAT_IDEMPOTENCY_TABLE).toBe(
+        'tencent-chat-sender-prod-idempotency',
+      );
+      expect(onVariables.TENCENT_CHAT_IDEMPOTENCY_TTL_SECONDS).toBe('3600');
+    }
+  });
+
+  it('makes the idempotency table on-demand, with a TTL on expiration and point-in-time recovery', () => {
+    const table = variant.template.Resources.IdempotencyTable;
+    expect(table?.Type).toBe('AWS::DynamoDB::Table');
+    expect(table?.Properties).toMatchObject({
+      TableName: 'tencent-chat-sender-prod-idempotency',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('lets the functions get, put, update and delete items of that table alone', () => {
+    const policy = variant.template.Resources.IdempotencyTablePolicy?.Properties;
+    expect(policy?.Roles).toStrictEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    expect(policy?.PolicyDocument.Statement).toStrictEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+        Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+      },
+    ]);
+    const dynamoStatements = statementsOf(variant.template).filter((statement) =>
+      asList(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
+    );
+    expect(dynamoStatements).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ const PORTS = {
   LAMBDA_PORT: '3182',
   TENCENT_EMULATOR_PORT: '4180',
   SECRETS_MANAGER_PORT: '4280',
+  DYNAMODB_PORT: '4390',
 };
 
 let local: ChildProcess;
@@ -73,10 +74,12 @@ describe('npm start', () => {
     }
 
     // Assess
-    const [group, broadcast, text, custom, invalid, scheduled, received] = answers;
+    const [group, broadcast, text, textAgain, custom, invalid, scheduled, received] = answers;
     expect(group).toMatchObject({ ok: true, command: 'send_group_msg' });
     expect(broadcast).toMatchObject({ ok: true, command: 'send_broadcast_msg' });
     expect(text).toMatchObject({ ok: true, command: 'send_text_msg' });
+    expect(text.replayed).toBeUndefined();
+    expect(textAgain).toStrictEqual({ ...text, replayed: true });
     expect(custom).toMatchObject({ ok: true, command: 'send_custom_msg' });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
     expect(scheduled).toMatchObject({ ok: true, command: 'send_broadcast_msg' });

@@ -28,7 +28,27 @@ describe('Function: readConfig', () => {
       deadlineReserveMs: DEFAULTS.deadlineReserveMs,
       secretMaxAgeSeconds: 300,
       userSigLifetimeSeconds: DEFAULTS.userSigLifetimeSeconds,
+      idempotencyTable: undefined,
+      idempotencyLifetimeSeconds: 86_400,
     });
+  });
+
+  it('reads the idempotency table and its lifetime', () => {
+    const config = readConfig({
+      ...BASE,
+      TENCENT_CHAT_IDEMPOTENCY_TABLE: ' sends-idempotency ',
+      TENCENT_CHAT_IDEMPOTENCY_TTL_SECONDS: '3600',
+    });
+    expect(config).toMatchObject({
+      idempotencyTable: 'sends-idempotency',
+      idempotencyLifetimeSeconds: 3600,
+    });
+  });
+
+  it('refuses an idempotency lifetime shorter than the five-minute window of Tencent', () => {
+    expect(() => readConfig({ ...BASE, TENCENT_CHAT_IDEMPOTENCY_TTL_SECONDS: '60' })).toThrow(
+      'Environment variable TENCENT_CHAT_IDEMPOTENCY_TTL_SECONDS must be a whole number',
+    );
   });
 
   it.each(REGIONS)('maps region %s to its Tencent domain', (region) => {

@@ -131,6 +131,30 @@ describe('Function: answer', () => {
     });
   });
 
+  it('answers 409 to both idempotency failures, with Retry-After only when retrying helps', () => {
+    // Prepare
+    const busy = failureResult('send_text_msg', new SendError('IN_PROGRESS', 'x'), undefined);
+    const conflict = failureResult(
+      'send_text_msg',
+      new SendError('IDEMPOTENCY_CONFLICT', 'x'),
+      undefined,
+    );
+
+    // Act
+    const busyAnswer = answer('http', busy);
+    const conflictAnswer = answer('http', conflict);
+
+    // Assess
+    expect(busy.error.retryable).toBe(true);
+    expect(conflict.error.retryable).toBe(false);
+    expect(busyAnswer).toMatchObject({ statusCode: 409, headers: { 'retry-after': '1' } });
+    expect(conflictAnswer).toStrictEqual({
+      statusCode: 409,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(conflict),
+    });
+  });
+
   it('returns a success as it is to EventBridge and direct invokes', () => {
     const success = successResult(
       'send_group_msg',
@@ -162,6 +186,8 @@ describe('Function: answer', () => {
       INVALID_REQUEST: 400,
       FORBIDDEN: 403,
       NOT_FOUND: 404,
+      IDEMPOTENCY_CONFLICT: 409,
+      IN_PROGRESS: 409,
       PAYLOAD_TOO_LARGE: 413,
       RATE_LIMITED: 429,
       CONFIGURATION_ERROR: 500,

@@ -1,0 +1,238 @@
+import { execFile, spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
+
+/**
+ * What the idempotency table costs (`npm run bench` runs it; README "Idempotency").
+ * - Off (the variable unset): the code a function loads at start-up, and its cold import, against
+ *   a baseline built in the same run from the same sources with the table layer left out and no
+ *   code splitting (the build before the table existed). The table layer and the DynamoDB client
+ *   are a chunk loaded only with the variable set: they must not be in the start-up code.
+ * - On: warm latency of a first send and of a replay against the same send with the table off,
+ *   and the DynamoDB operations per send, with the DynamoDB stand-in in a process of its own.
+ * The warm measurement and the DynamoDB stand-in run as children (bench/idempotency-warm.ts).
+ */
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const warmScript = fileURLToPath(new URL('./idempotency-warm.ts', import.meta.url));
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+interface Urls {
+  tencentUrl: string;
+  secretsUrl: string;
+}
+
+/** The files a module loads when imported: itself and, recursively, its static imports. */
+const startupFiles = async (entry: string): Promise<string[]> => {
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = await readFile(file, 'utf8');
+    // esbuild's output: `import{…}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`; dynamic
+    // imports are `import("…")` and are not followed.
+    for (const match of code.matchAll(/import(?:\{[^}]*\}from|\s*)"(\.\/[^"]+)"/g)) {
+      await visit(join(dirname(file), match[1] as string));
+    }
+  };
+  await visit(entry);
+  return [...seen];
+};
+
+const bytesOf = async (files: string[]) =>
+  (await Promise.all(files.map(async (file) => (await stat(file)).size))).reduce((a, b) => a + b);
+
+/** Today's sources, without the table layer and without splitting: the build before it. */
+const buildBaselines = async (work: string): Promise<Record<string, string>> => {
+  const { buildOptions } = await import('../esbuild.config.mjs');
+  const files: Record<string, string> = {};
+  for (const name of FUNCTION_NAMES) {
+    files[name] = join(work, `without-table-${name}.mjs`);
+    await build({
+      ...buildOptions,
+      entryPoints: [join(root, `functions/${name}.ts`)],
+      outfile: files[name],
+      sourcemap: false,
+      plugins: [
+        {
+          name: 'leave-out-the-table-layer',
+          setup: (esbuild) => {
+            esbuild.onResolve({ filter: /idempotency-table\.ts$/ }, () => ({
+              path: 'idempotency-table',
+              namespace: 'left-out',
+            }));
+            esbuild.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+              contents: 'export const sendOnce = () => { throw new Error("left out"); };',
+              loader: 'js',
+            }));
+          },
+        },
+      ],
+    });
+  }
+  return files;
+};
+
+const coldImportMs = async (file: string, env: NodeJS.ProcessEnv): Promise<number> => {
+  const { stderr } = await run(process.execPath, [join(root, 'bench/cold-start.mjs'), file], {
+    env,
+  });
+  return (JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { importMs: number }).importMs;
+};
+
+const startDynamoDbProcess = async () => {
+  const child = spawn(process.execPath, [warmScript, 'dynamodb'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`the DynamoDB stand-in exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+};
+
+const measureWarm = async (urls: Urls, iterations: number, work: string) => {
+  const dynamodb = await startDynamoDbProcess();
+  try {
+    const output = join(work, 'idempotency-warm.json');
+    const child = spawn(
+      process.execPath,
+      [
+        warmScript,
+        'warm',
+        JSON.stringify({ ...urls, dynamodbUrl: dynamodb.url, iterations, output }),
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the idempotency warm measurement exited with ${code}`);
+    return JSON.parse(await readFile(output, 'utf8'));
+  } finally {
+    dynamodb.stop();
+  }
+};
+
+/** Size and cold start with the table off, warm cost with it on. */
+const measureIdempotency = async (
+  urls: Urls,
+  settings: { coldSamples: number; iterations: number },
+  work: string,
+) => {
+  const baselines = await buildBaselines(work);
+  const env = { ...process.env, ...environmentFor(urls) };
+  delete env.TENCENT_CHAT_IDEMPOTENCY_TABLE;
+  const off: Record<string, object> = {};
+  for (const name of FUNCTION_NAMES) {
+    const entry = join(root, `dist/${name}/index.mjs`);
+    const startup = await startupFiles(entry);
+    const startupCode = (await Promise.all(startup.map((file) => readFile(file, 'utf8')))).join('');
+    const before: number[] = [];
+    const after: number[] = [];
+    // Alternating, so that a slow moment of the machine touches both alike.
+    for (let i = 0; i < settings.coldSamples; i += 1) {
+      before.push(await coldImportMs(baselines[name] as string, env));
+      after.push(await coldImportMs(entry, env));
+    }
+    const beforeBytes = (await stat(baselines[name] as string)).size;
+    const afterBytes = await bytesOf(startup);
+    off[name] = {
+      startupFiles: startup.length,
+      startupBytes: afterBytes,
+      baselineBytes: beforeBytes,
+      sizeRatio: round(afterBytes / beforeBytes, 4),
+      dynamoDbAtStartup: /DynamoDB_20120810|DynamoDBClient/.test(startupCode),
+      importMs: summary(after),
+      baselineImportMs: summary(before),
+      importRatio: round(summary(after).p50 / summary(before).p50, 3),
+    };
+  }
+  return { off, on: await measureWarm(urls, settings.iterations, work) };
+};
+
+type IdempotencyResults = Awaited<ReturnType<typeof measureIdempotency>>;
+
+const printIdempotency = (
+  results: IdempotencyResults,
+  table: (title: string, header: string[], body: (string | number)[][]) => void,
+) => {
+  table(
+    'Idempotency table off: start-up code and cold import against the build without the table layer (ms)',
+    [
+      'function',
+      'start-up KB',
+      'baseline KB',
+      'size ratio',
+      'files',
+      'DynamoDB at start-up',
+      'import p50',
+      'baseline p50',
+      'import ratio',
+    ],
+    Object.entries(results.off).map(([name, figures]) => {
+      const f = figures as {
+        startupBytes: number;
+        baselineBytes: number;
+        sizeRatio: number;
+        startupFiles: number;
+        dynamoDbAtStartup: boolean;
+        importMs: { p50: number };
+        baselineImportMs: { p50: number };
+        importRatio: number;
+      };
+      return [
+        name,
+        round(f.startupBytes / 1024, 1),
+        round(f.baselineBytes / 1024, 1),
+        f.sizeRatio,
+        f.startupFiles,
+        f.dynamoDbAtStartup ? 'yes' : 'no',
+        round(f.importMs.p50),
+        round(f.baselineImportMs.p50),
+        f.importRatio,
+      ];
+    }),
+  );
+  const on = results.on as Record<
+    string,
+    {
+      off: { p50: number; p99: number };
+      first: { p50: number; p99: number };
+      replay: { p50: number; p99: number };
+      operationsPerFirstSend: Record<string, number>;
+      operationsPerReplay: Record<string, number>;
+    }
+  >;
+  table(
+    'Idempotency table on: warm latency against the table off, and DynamoDB operations per send (ms)',
+    [
+      'function',
+      'off p50',
+      'first send p50',
+      'first p99',
+      'replay p50',
+      'per first send',
+      'per replay',
+    ],
+    Object.entries(on).map(([name, f]) => [
+      name,
+      round(f.off.p50),
+      round(f.first.p50),
+      round(f.first.p99),
+      round(f.replay.p50),
+      Object.entries(f.operationsPerFirstSend)
+        .map(([operation, count]) => `${count} ${operation}`)
+        .join(', '),
+      Object.entries(f.operationsPerReplay)
+        .map(([operation, count]) => `${count} ${operation}`)
+        .join(', '),
+    ]),
+  );
+};
+
+export type { IdempotencyResults };
+export { measureIdempotency, printIdempotency, startupFiles };

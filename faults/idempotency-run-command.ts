@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { startDynamoDb } from '../emulators/dynamodb/server.ts';
+import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { IDEMPOTENCY_SCENARIOS, type IdempotencyScenario } from './idempotency-scenarios.ts';
+import type { FunctionName, Row } from './scenarios.ts';
+
+/**
+ * The idempotency rows of the fault suite for one function, in a process of its own with its own
+ * emulator, Secrets Manager stand-in and DynamoDB stand-in, over the built bundle with the table
+ * on. Counts deliveries from the emulator's record and failures from the answers.
+ * Usage: node faults/idempotency-run-command.ts <function> <runs per scenario> <output file>
+ */
+
+const [functionName, runsText, outputFile] = process.argv.slice(2) as [
+  FunctionName,
+  string,
+  string,
+];
+const runs = Number(runsText);
+const LAMBDA_TIMEOUT_MS = 3_000;
+const SECRET_ID = 'tencent-chat/admin';
+const TABLE = 'fault-suite-idempotency';
+const UNLIMITED = 1_000_000_000;
+const AFTER_WINDOW_MS = 6 * 60_000;
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const tencent = await startTencentChatEmulator({
+  limits: {
+    perCommandPerSecond: UNLIMITED,
+    broadcastPerSecond: UNLIMITED,
+    perGroupPerSecond: UNLIMITED,
+  },
+});
+const secrets = await startSecretsManager({
+  secrets: {
+    [SECRET_ID]: JSON.stringify({
+      sdkAppId: DEFAULT_APP.sdkAppId,
+      secretKey: DEFAULT_APP.secretKey,
+      adminIdentifier: 'administrator',
+    }),
+  },
+});
+const dynamodb = await startDynamoDb({ tables: [TABLE] });
+const closed = await startDynamoDb({ tables: [] });
+await closed.close();
+
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  TENCENT_CHAT_SECRET_ID: SECRET_ID,
+  TENCENT_CHAT_BASE_URL: tencent.url,
+  TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
+  TENCENT_CHAT_TIMEOUT_MS: '400',
+  TENCENT_CHAT_MAX_RETRIES: '3',
+  TENCENT_CHAT_BACKOFF_BASE_MS: '20',
+  TENCENT_CHAT_BACKOFF_MAX_MS: '100',
+});
+
+const COMMAND = functionName.replaceAll('-', '_');
+const file = pathToFileURL(new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname);
+const handler = ((await import(file.href)) as { handler: Handler }).handler;
+
+const requestWith = (marker: string): Record<string, unknown> => {
+  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
+  switch (functionName) {
+    case 'send-group-msg':
+      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
+    case 'send-broadcast-msg':
+      return { MsgBody: [text] };
+    case 'send-text-msg':
+      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
+    case 'send-custom-msg':
+      return { RoomId: 'room1', BusinessId: 'fault-suite', Data: marker };
+  }
+};
+
+const context = (awsRequestId: string = randomUUID()) => {
+  const deadline = Date.now() + LAMBDA_TIMEOUT_MS;
+  return { awsRequestId, getRemainingTimeInMillis: () => deadline - Date.now() };
+};
+
+const invoke = async (event: unknown, awsRequestId?: string) => {
+  const started = Date.now();
+  let failed = false;
+  try {
+    const result = (await handler(event, context(awsRequestId))) as { ok?: boolean };
+    failed = result.ok !== true;
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  } catch (error) {
+    failed = true;
+    process.stdout.write(`THROWN ${(error as Error).name}: ${(error as Error).message}\n`);
+  }
+  return { failed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
+};
+
+interface RunOutcome {
+  reportedFailed: boolean;
+  overDeadline: boolean;
+}
+
+const twice = async (
+  scenario: IdempotencyScenario,
+  event: unknown,
+  requestId: string,
+): Promise<RunOutcome> => {
+  const first = await invoke(event, requestId);
+  tencent.emulator.clearFaults();
+  if (scenario.afterWindow) tencent.emulator.clockOffsetMs += AFTER_WINDOW_MS;
+  const again = await invoke(event, requestId);
+  return {
+    // A re-delivery happens only after a failure; what counts is the last answer.
+    reportedFailed: scenario.kind === 'redelivery' ? again.failed : first.failed || again.failed,
+    overDeadline: first.overDeadline || again.overDeadline,
+  };
+};
+
+const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<RunOutcome> => {
+  const request = requestWith(marker);
+  if (scenario.tencentFault)
+    tencent.emulator.addFault({ command: COMMAND, ...scenario.tencentFault });
+  try {
+    if (scenario.kind === 'redelivery') {
+      const event = { id: marker, 'detail-type': 'fault suite', source: 'faults', detail: request };
+      return await twice(scenario, event, randomUUID());
+    }
+    if (scenario.kind === 'repeat') {
+      return await twice(scenario, { request, idempotencyKey: marker }, randomUUID());
+    }
+    if (scenario.kind === 'concurrent') {
+      const envelope = { request, idempotencyKey: marker };
+      const [one, other] = await Promise.all([invoke(envelope), invoke(envelope)]);
+      // One of the two may answer IN_PROGRESS: the caller retries it and gets the stored result.
+      const retry = one.failed || other.failed ? await invoke(envelope) : one;
+      return { reportedFailed: retry.failed, overDeadline: one.overDeadline || other.overDeadline };
+    }
+    if (scenario.table?.unreachable) process.env.AWS_ENDPOINT_URL_DYNAMODB = closed.url;
+    if (scenario.table?.throttle) dynamodb.addFault({ throttle: scenario.table.throttle });
+    // A table of its own per run, so that the unreachable endpoint gets a client of its own.
+    process.env.TENCENT_CHAT_IDEMPOTENCY_TABLE = scenario.table?.unreachable
+      ? 'unreachable'
+      : TABLE;
+    const outcome = await invoke({ request, idempotencyKey: marker });
+    return { reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
+  } finally {
+    tencent.emulator.clearFaults();
+    dynamodb.clearFaults();
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
+    process.env.TENCENT_CHAT_IDEMPOTENCY_TABLE = TABLE;
+  }
+};
+
+const deliveriesOf = (marker: string): number =>
+  tencent.emulator.messages.filter((message) => JSON.stringify(message.request).includes(marker))
+    .length;
+
+await invoke({ request: requestWith('warm-up'), idempotencyKey: `warm-up-${randomUUID()}` });
+
+const rows: Row[] = [];
+for (const scenario of IDEMPOTENCY_SCENARIOS) {
+  const markers: string[] = [];
+  const outcomes: RunOutcome[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const marker = `fault-${randomUUID()}`;
+    markers.push(marker);
+    outcomes.push(await runOnce(scenario, marker));
+  }
+  // Stalled requests are processed late: let them land before counting.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const deliveries = markers.map(deliveriesOf);
+  rows.push({
+    fault: scenario.name,
+    functionName,
+    runs,
+    delivered: deliveries.filter((count) => count > 0).length,
+    reportedFailed: outcomes.filter((outcome) => outcome.reportedFailed).length,
+    duplicates: deliveries.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+    lost: outcomes.filter((outcome, i) => deliveries[i] === 0 && !outcome.reportedFailed).length,
+    overDeadline: outcomes.filter((outcome) => outcome.overDeadline).length,
+    afterReceipt: scenario.afterReceipt === true,
+  });
+  tencent.emulator.messages.length = 0;
+  tencent.emulator.requests.length = 0;
+}
+
+await writeFile(
+  outputFile,
+  JSON.stringify({
+    rows,
+    secretKeys: [DEFAULT_APP.secretKey],
+    injectedTencentFaults: tencent.emulator.stats.faults,
+  }),
+);
+await Promise.all([tencent.close(), secrets.close(), dynamodb.close()]);
+process.exit(0);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
+import {
+  type RunningEmulator,
+  startTencentChatEmulator,
+} from '../../emulators/tencent-chat/server.ts';
+import { getSignedIdentity } from '../../lib/usersig.ts';
+
+/** The emulator's clock control: moving it on ends Tencent's five-minute de-duplication window. */
+
+let running: RunningEmulator;
+
+const post = async (body: unknown) => {
+  const { userSig } = getSignedIdentity(
+    {
+      sdkAppId: DEFAULT_APP.sdkAppId,
+      secretKey: DEFAULT_APP.secretKey,
+      adminIdentifier: 'administrator',
+    },
+    86_400,
+  );
+  const query = new URLSearchParams({
+    sdkappid: String(DEFAULT_APP.sdkAppId),
+    identifier: 'administrator',
+    usersig: userSig,
+    random: '7',
+    contenttype: 'json',
+  });
+  const response = await fetch(`${running.url}/v4/group_open_http_svc/send_group_msg?${query}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, unknown>;
+};
+
+const setClock = async (clockOffsetMs: number) =>
+  (await fetch(`${running.url}/emulator/settings`, {
+    method: 'PUT',
+    body: JSON.stringify({ clockOffsetMs }),
+  }).then((response) => response.json())) as Record<string, unknown>;
+
+beforeAll(async () => {
+  running = await startTencentChatEmulator();
+});
+afterAll(() => running.close());
+
+describe('Tencent Chat emulator: PUT /emulator/settings { clockOffsetMs }', () => {
+  it('moves the clock on, so that the same content and Random is delivered again after five minutes', async () => {
+    // Prepare
+    const message = {
+      GroupId: '@TGS#2C5SZEAEF',
+      Random: 42,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'clock' } }],
+    };
+    const first = await post(message);
+    const duplicate = await post(message);
+
+    // Act
+    const settings = await setClock(5 * 60_000 + 1);
+    const afterWindow = await post(message);
+
+    // Assess
+    expect(settings).toMatchObject({ ok: true, clockOffsetMs: 300_001 });
+    expect(duplicate.MsgSeq).toBe(first.MsgSeq);
+    expect(afterWindow.MsgSeq).not.toBe(first.MsgSeq);
+    expect(running.emulator.messages).toHaveLength(2);
+    expect(Number(afterWindow.MsgTime) - Number(first.MsgTime)).toBeGreaterThanOrEqual(300);
+  });
+});
