@@ -11,6 +11,8 @@ interface SuccessResult {
   msgTime?: number;
   random?: number;
   requestId?: string;
+  /** Unknown fields sent to Tencent as given (TENCENT_CHAT_UNKNOWN_FIELDS=forward). */
+  warnings?: FieldProblem[];
 }
 
 interface FailureResult {
@@ -18,6 +20,7 @@ interface FailureResult {
   command: CommandName;
   /** The Random the send used: a caller who retries with it cannot deliver a second copy. */
   random?: number;
+  warnings?: FieldProblem[];
   error: {
     code: ErrorCode;
     message: string;
@@ -38,6 +41,7 @@ const successResult = (
   command: CommandName,
   reply: TencentReply,
   random: number | undefined,
+  warnings: FieldProblem[] = [],
 ): SuccessResult => ({
   ok: true,
   command,
@@ -45,16 +49,19 @@ const successResult = (
   ...(reply.msgTime !== undefined && { msgTime: reply.msgTime }),
   ...(random !== undefined && { random }),
   ...(reply.requestId !== undefined && { requestId: reply.requestId }),
+  ...(warnings.length > 0 && { warnings }),
 });
 
 const failureResult = (
   command: CommandName,
   error: SendError,
   random: number | undefined,
+  warnings: FieldProblem[] = [],
 ): FailureResult => ({
   ok: false,
   command,
   ...(random !== undefined && { random }),
+  ...(warnings.length > 0 && { warnings }),
   error: {
     code: error.code,
     message: error.message,

@@ -43,15 +43,22 @@ const reasonFor = (issue: core.$ZodIssue): string => {
   }
 };
 
-const toFieldProblems = (issues: readonly core.$ZodIssue[]): FieldProblem[] =>
+/** Words the reason for a key the schema does not know, given the path of its object. */
+type UnknownKeyReason = (path: readonly PropertyKey[], key: string) => string;
+
+const toFieldProblems = (
+  issues: readonly core.$ZodIssue[],
+  unknownKeyReason: UnknownKeyReason = () => 'is not a field of this command',
+): FieldProblem[] =>
   issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
-        message: 'is not a field of this command',
+        message: unknownKeyReason(issue.path, key),
       }));
     }
     return [{ path: formatPath(issue.path), message: reasonFor(issue) }];
   });
 
+export type { UnknownKeyReason };
 export { formatPath, toFieldProblems };

@@ -158,7 +158,7 @@ describe('Function: validateRequest', () => {
       'a GroupAtInfo without the account',
       { GroupAtInfo: [{ GroupAtAllFlag: 0 }] },
       'GroupAtInfo[0].GroupAt_Account',
-      'is required when GroupAtAllFlag is 0',
+      'is required unless GroupAtAllFlag is 1 (@all)',
     ],
     [
       '@all with an account',
@@ -166,12 +166,17 @@ describe('Function: validateRequest', () => {
       'GroupAtInfo[0].GroupAt_Account',
       'must be absent',
     ],
-    ['an unknown field', { Priority: 'High' }, 'Priority', 'is not a field of this command'],
+    [
+      'an unknown field',
+      { Priority: 'High' },
+      'Priority',
+      'is not a field of send_group_msg; did you mean MsgPriority?',
+    ],
     [
       'an unknown OfflinePushInfo field',
       { OfflinePushInfo: { Sound: 'x' } },
       'OfflinePushInfo.Sound',
-      'is not a field of this command',
+      'is not a field of OfflinePushInfo; did you mean OfflinePushInfo.AndroidInfo.Sound?',
     ],
     [
       'a bad HuaWeiImportance',
@@ -181,7 +186,7 @@ describe('Function: validateRequest', () => {
     ],
     [
       'an unknown MsgType',
-      { MsgBody: [element('TIMRelayElem', { Title: 'x' })] },
+      { MsgBody: [element('TIMGroupTipElem', { Title: 'x' })] },
       'MsgBody[0].MsgType',
       'must be one of',
     ],
@@ -276,7 +281,7 @@ describe('Function: validateRequest', () => {
       sendBroadcastMsg,
       { MsgBody: [text('x')], GroupId: 'g' },
       'GroupId',
-      'is not a field of this command',
+      'is not a field of send_broadcast_msg',
     ],
     [sendTextMsg, { RoomId: 'r', TextContent: 'x' }, 'Sender_Account', 'is required'],
     [
@@ -285,7 +290,7 @@ describe('Function: validateRequest', () => {
       'ExtensionInfo',
       'must be JSON text',
     ],
-    [sendTextMsg, { ...SEED_TEXT_REQUEST, Random: 1 }, 'Random', 'is not a field of this command'],
+    [sendTextMsg, { ...SEED_TEXT_REQUEST, Random: 1 }, 'Random', 'is not a field of send_text_msg'],
     [
       sendCustomMsg,
       { ...SEED_CUSTOM_REQUEST, Data: 12 },
