@@ -34,10 +34,18 @@ const reasonFor = (issue: core.$ZodIssue): string => {
       return bound(issue, issue.inclusive === false ? 'more than' : 'at least');
     case 'invalid_value':
       return `must be one of ${list(issue.values)}`;
-    case 'invalid_union':
-      return 'options' in issue && Array.isArray(issue.options)
-        ? `must be one of ${list(issue.options)}`
+    case 'invalid_union': {
+      if ('options' in issue && Array.isArray(issue.options)) {
+        return `must be one of ${list(issue.options)}`;
+      }
+      // A union of literals (0/1 switches, "0"/"1" strings) names its values.
+      const values = issue.errors
+        .flat()
+        .flatMap((inner) => (inner.code === 'invalid_value' ? inner.values : [undefined]));
+      return values.length > 0 && !values.includes(undefined)
+        ? `must be one of ${list(values)}`
         : 'matches none of the allowed forms';
+    }
     default:
       return 'is invalid';
   }

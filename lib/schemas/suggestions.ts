@@ -134,14 +134,21 @@ const hasAffix = (unknown: string, known: string): boolean => {
   return false;
 };
 
-/** How closely `unknown` resembles `known` (lower is closer), or undefined when it does not. */
+/**
+ * How closely `unknown` resembles `known`, lower is closer: another letter case, then one edit,
+ * then a word added or left out in front or behind (`Msg…`), then two edits. Undefined: not at all.
+ */
 const resemblance = (unknown: string, known: string): number | undefined => {
   if (unknown.toLowerCase() === known.toLowerCase()) return 0;
-  if (hasAffix(unknown, known)) return 1;
-  const allowed = Math.min(known.length, unknown.length) >= 6 ? 2 : 1;
-  if (Math.min(known.length, unknown.length) < 3) return undefined;
-  const distance = editDistance(unknown.toLowerCase(), known.toLowerCase());
-  return distance <= allowed ? 1 + distance : undefined;
+  const shorter = Math.min(known.length, unknown.length);
+  const distance =
+    shorter < 3
+      ? Number.POSITIVE_INFINITY
+      : editDistance(unknown.toLowerCase(), known.toLowerCase());
+  if (distance === 1) return 1;
+  if (hasAffix(unknown, known)) return 2;
+  if (distance === 2 && shorter >= 6) return 3;
+  return undefined;
 };
 
 const closestField = (unknown: string, shapes: Record<string, Schema>[]): string | undefined => {
