@@ -98,27 +98,27 @@ const formatPath = (path: readonly Key[]): string =>
     return text === '' ? key : `${text}.${key}`;
   }, '');
 
-/** Optimal string alignment distance (a swap of two neighbours counts one). */
+/** Optimal string alignment distance (a swap of two neighbours counts one), in three rows. */
 const editDistance = (a: string, b: string): number => {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  let before = new Uint16Array(b.length + 1);
+  let above = new Uint16Array(b.length + 1);
+  let row = new Uint16Array(b.length + 1);
+  for (let j = 0; j <= b.length; j += 1) above[j] = j;
   for (let i = 1; i <= a.length; i += 1) {
+    row[0] = i;
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const row = rows[i] as number[];
-      const above = rows[i - 1] as number[];
-      row[j] = Math.min(
-        (above[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (above[j - 1] as number) + cost,
-      );
+      const diagonal = (above[j - 1] as number) + cost;
+      const side = Math.min(above[j] as number, row[j - 1] as number) + 1;
+      let best = diagonal < side ? diagonal : side;
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+        best = Math.min(best, (before[j - 2] as number) + 1);
       }
+      row[j] = best;
     }
+    [before, above, row] = [above, row, before];
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return above[b.length] as number;
 };
 
 /** A word such as `Msg` or `Push_` that one name carries in front of or behind the other. */
