@@ -25,6 +25,7 @@ interface CorpusEntry {
   page: string;
   title: string;
   command: CommandName;
+  from: 'sample' | 'field table';
   body: Json;
 }
 
@@ -103,7 +104,10 @@ describe("Corpus: request bodies from Tencent's pages", () => {
       'send_text_msg',
     ]);
     expect(elementTypes.size).toBe(9);
-    for (const entry of CORPUS) expect(entry.page).not.toBe('');
+    for (const entry of CORPUS) {
+      expect(entry.page).not.toBe('');
+      expect(['sample', 'field table']).toContain(entry.from);
+    }
   });
 
   it.each(CORPUS.map((entry) => [`${entry.command}: ${entry.title}`, entry] as const))(
