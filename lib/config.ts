@@ -23,6 +23,11 @@ interface Config {
 
 type Environment = Record<string, string | undefined>;
 
+/** What to do with request fields Tencent does not document: refuse them, or send them as given. */
+type UnknownFieldsMode = 'reject' | 'forward';
+
+const UNKNOWN_FIELDS_MODES: readonly UnknownFieldsMode[] = ['reject', 'forward'];
+
 const DEFAULTS = {
   attemptTimeoutMs: 5_000,
   maxRetries: 3,
@@ -137,5 +142,20 @@ const readConfig = (env: Environment = process.env): Config => ({
   ),
 });
 
-export type { Config, Environment };
-export { DEFAULTS, readConfig };
+/**
+ * TENCENT_CHAT_UNKNOWN_FIELDS, read apart from readConfig because the request is checked with it
+ * before anything else is needed.
+ */
+const readUnknownFieldsMode = (env: Environment = process.env): UnknownFieldsMode => {
+  const value = readText(env, 'TENCENT_CHAT_UNKNOWN_FIELDS') ?? 'reject';
+  const mode = UNKNOWN_FIELDS_MODES.find((known) => known === value);
+  if (mode === undefined) {
+    throw new ConfigurationError(
+      `Environment variable TENCENT_CHAT_UNKNOWN_FIELDS must be one of ${UNKNOWN_FIELDS_MODES.join(', ')}`,
+    );
+  }
+  return mode;
+};
+
+export type { Config, Environment, UnknownFieldsMode };
+export { DEFAULTS, readConfig, readUnknownFieldsMode };

@@ -13,6 +13,8 @@ interface SuccessResult {
   requestId?: string;
   /** Taken from the idempotency table: this send sent nothing (contract section 5). */
   replayed?: true;
+  /** Unknown fields sent to Tencent as given (TENCENT_CHAT_UNKNOWN_FIELDS=forward). */
+  warnings?: FieldProblem[];
 }
 
 interface FailureResult {
@@ -22,6 +24,7 @@ interface FailureResult {
   random?: number;
   /** Taken from the idempotency table: this send sent nothing (contract section 5). */
   replayed?: true;
+  warnings?: FieldProblem[];
   error: {
     code: ErrorCode;
     message: string;
@@ -49,6 +52,7 @@ const successResult = (
   command: CommandName,
   reply: TencentReply,
   random: number | undefined,
+  warnings: FieldProblem[] = [],
 ): SuccessResult => ({
   ok: true,
   command,
@@ -56,16 +60,19 @@ const successResult = (
   ...(reply.msgTime !== undefined && { msgTime: reply.msgTime }),
   ...(random !== undefined && { random }),
   ...(reply.requestId !== undefined && { requestId: reply.requestId }),
+  ...(warnings.length > 0 && { warnings }),
 });
 
 const failureResult = (
   command: CommandName,
   error: SendError,
   random: number | undefined,
+  warnings: FieldProblem[] = [],
 ): FailureResult => ({
   ok: false,
   command,
   ...(random !== undefined && { random }),
+  ...(warnings.length > 0 && { warnings }),
   error: {
     code: error.code,
     message: error.message,

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { Command } from './commands/command.ts';
-import { type Config, readConfig } from './config.ts';
-import { isSendError, SendError } from './errors.ts';
+import { type Config, readConfig, readUnknownFieldsMode } from './config.ts';
+import { type FieldProblem, isSendError, SendError } from './errors.ts';
 import type { EventKind, Invocation } from './events.ts';
 import { chooseRandom } from './idempotency.ts';
 import { logger, redact } from './logger.ts';
@@ -10,7 +10,7 @@ import { failureResult, type SendResult, successResult } from './results.ts';
 import { getAdminCredentials } from './secrets.ts';
 import { type SendProgress, sendToTencent } from './tencent-client.ts';
 import { getSignedIdentity, type SignedIdentity } from './usersig.ts';
-import { validateRequest } from './validation.ts';
+import { checkRequest } from './validation.ts';
 
 /** Used when the context cannot say how long the invocation may run (a plain test call). */
 const DEFAULT_BUDGET_MS = 30_000;
@@ -53,7 +53,12 @@ const asSendError = (error: unknown): SendError => {
 
 const logOutcome = (
   result: SendResult,
-  facts: SendOrigin & { attempts: number; durationMs: number; upstreamMs: number | undefined },
+  facts: SendOrigin & {
+    attempts: number;
+    durationMs: number;
+    upstreamMs: number | undefined;
+    warnings: FieldProblem[] | undefined;
+  },
 ): void => {
   if (result.ok) {
     logger.info(result.replayed ? 'Message already sent under this key' : 'Message sent', {
@@ -95,10 +100,13 @@ const sendOne = async <Request extends object>(
   const startedAt = Date.now();
   const progress: SendProgress = { attempts: 0 };
   let random: number | undefined;
+  let warnings: FieldProblem[] = [];
   let result: SendResult;
   try {
     const invocation = read();
-    const request: object = validateRequest(command, invocation.request);
+    const checked = checkRequest(command, invocation.request, readUnknownFieldsMode());
+    const request: object = checked.request;
+    warnings = checked.warnings;
     const config = readConfig();
     let body = request;
     if (command.deduplicatedByRandom) {
@@ -125,10 +133,13 @@ const sendOne = async <Request extends object>(
           },
           progress,
         );
-        return { result: successResult(command.name, reply, random), outcomeUnknown: false };
+        return {
+          result: successResult(command.name, reply, random, warnings),
+          outcomeUnknown: false,
+        };
       } catch (error) {
         return {
-          result: failureResult(command.name, asSendError(error), random),
+          result: failureResult(command.name, asSendError(error), random, warnings),
           outcomeUnknown: progress.outcomeUnknown === true,
         };
       }
@@ -151,13 +162,14 @@ const sendOne = async <Request extends object>(
       result = (await deliver()).result;
     }
   } catch (error) {
-    result = failureResult(command.name, asSendError(error), random);
+    result = failureResult(command.name, asSendError(error), random, warnings);
   }
   logOutcome(result, {
     ...origin,
     attempts: progress.attempts,
     durationMs: Date.now() - startedAt,
     upstreamMs: progress.upstreamMs,
+    warnings: result.warnings,
   });
   recordSend(result, { attempts: progress.attempts, upstreamMs: progress.upstreamMs });
   return result;

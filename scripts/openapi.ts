@@ -58,7 +58,7 @@ const RULES_BEYOND_THE_SCHEMA = [
   `The message, counted as the UTF-8 bytes of the JSON of MsgBody plus CloudCustomData, is at most ${MESSAGE_BYTES_LIMIT} bytes (live-room messages as Tencent wraps them).`,
   'Account IDs are at most 32 bytes and group IDs at most 48 bytes (UTF-8).',
   'MsgBody holds at most one TIMCustomElem.',
-  'GroupAtInfo: GroupAt_Account is required with GroupAtAllFlag 0 and absent with 1.',
+  'GroupAtInfo: GroupAt_Account is required unless GroupAtAllFlag is 1 (@all), and absent with 1.',
   'SendMsgControl is not allowed with OnlineOnlyFlag 1.',
   'ExtensionInfo must itself be JSON text.',
 ];
@@ -78,6 +78,20 @@ const bodyRandom = (description: string) => ({
   description,
 });
 
+const fieldProblem = {
+  type: 'object',
+  required: ['path', 'message'],
+  additionalProperties: false,
+  properties: { path: { type: 'string' }, message: { type: 'string' } },
+};
+
+const warnings = {
+  type: 'array',
+  description:
+    'Fields Tencent does not document, sent to Tencent as given (TENCENT_CHAT_UNKNOWN_FIELDS=forward); each names the documented field probably meant',
+  items: fieldProblem,
+};
+
 const successResult = {
   type: 'object',
   required: ['ok', 'command', 'msgSeq'],
@@ -93,6 +107,7 @@ const successResult = {
       const: true,
       description: 'Taken from the idempotency table: this request sent nothing',
     },
+    warnings,
   },
 };
 
@@ -109,6 +124,7 @@ const failureResult = {
       description:
         'The first send’s stored failure (its outcome unknown): this request sent nothing',
     },
+    warnings,
     error: {
       type: 'object',
       required: ['code', 'message', 'retryable', 'details'],
@@ -123,15 +139,7 @@ const failureResult = {
         },
         tencentInfo: { type: 'string' },
         requestId: { type: 'string' },
-        details: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['path', 'message'],
-            additionalProperties: false,
-            properties: { path: { type: 'string' }, message: { type: 'string' } },
-          },
-        },
+        details: { type: 'array', items: fieldProblem },
       },
     },
   },
@@ -225,7 +233,7 @@ const operation = (command: (typeof COMMANDS)[number]) => {
     post: {
       operationId: command.name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
       summary: route.summary,
-      description: `Sends Tencent's \`v4/${command.service}/${command.name}\`. The body is that command's JSON, with Tencent's field names; unknown fields are rejected. Also checked:\n\n${RULES_BEYOND_THE_SCHEMA.map((rule) => `- ${rule}`).join('\n')}`,
+      description: `Sends Tencent's \`v4/${command.service}/${command.name}\`. The body is that command's JSON, with Tencent's field names, sent to Tencent as written (only \`Random\` is added when absent). A field Tencent does not document is rejected, and its detail names the documented field probably meant; with \`TENCENT_CHAT_UNKNOWN_FIELDS=forward\` it is sent as given and listed in the result's \`warnings\`. Also checked:\n\n${RULES_BEYOND_THE_SCHEMA.map((rule) => `- ${rule}`).join('\n')}`,
       parameters: [
         {
           name: 'Idempotency-Key',

@@ -4,7 +4,7 @@ import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { COMMANDS, type Command, type CommandName } from '../lib/commands/index.ts';
 import { HTTP_STATUS } from '../lib/errors.ts';
 import { validateRequest } from '../lib/validation.ts';
-import { anyEvent, VALID_REQUESTS } from './support/arbitraries.ts';
+import { anyEvent, unknownKey, VALID_REQUESTS } from './support/arbitraries.ts';
 import { envelope, eventBridgeEvent, httpApiEvent } from './support/events.ts';
 import { type CapturedOutput, captureOutput } from './support/output.ts';
 import {
@@ -145,6 +145,9 @@ describe.each(COMMANDS)('Properties: $name', (command) => {
             ? { ...sent, Random: body.Random }
             : sent;
           expect(body).toStrictEqual(expected);
+          // As written: the same keys in the same order, Random added at the end when absent.
+          expect(JSON.stringify(body)).toBe(JSON.stringify(expected));
+          expect(received[0]?.unknownFields).toStrictEqual([]);
           if (request.Random !== undefined) expect(body.Random).toBe(request.Random);
         },
       ),
@@ -153,6 +156,49 @@ describe.each(COMMANDS)('Properties: $name', (command) => {
     // Keep the emulator's record small over tens of thousands of runs.
     stack.tencent.emulator.reset();
   }, 300_000);
+});
+
+describe('Properties: forward mode', () => {
+  it.each(['send_group_msg', 'send_broadcast_msg', 'send_text_msg', 'send_custom_msg'] as const)(
+    `%s sends unknown fields as written, with one warning each (${Math.ceil(RUNS / 4)} runs)`,
+    async (name) => {
+      process.env.TENCENT_CHAT_UNKNOWN_FIELDS = 'forward';
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            VALID_REQUESTS[name] as fc.Arbitrary<Record<string, unknown>>,
+            fc.dictionary(unknownKey, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 }),
+            async (valid, extra) => {
+              // As Lambda hands it over: JSON, unknown keys mixed in after the documented ones.
+              const request = JSON.parse(JSON.stringify({ ...valid, ...extra }));
+              const from = stack.tencent.emulator.requests.length;
+              const result = (await handlers[name](request, lambdaContext())) as {
+                ok: boolean;
+                random?: number;
+                warnings?: { path: string; message: string }[];
+              };
+              expect(result.ok).toBe(true);
+              expect(result.warnings?.map((w) => w.path).sort()).toStrictEqual(
+                Object.keys(extra).sort(),
+              );
+              const [received] = stack.tencent.emulator.requests.slice(from);
+              const expected =
+                GROUP_COMMANDS.has(name) && request.Random === undefined
+                  ? { ...request, Random: result.random }
+                  : request;
+              expect(JSON.stringify(received?.body)).toBe(JSON.stringify(expected));
+              expect(received?.unknownFields.sort()).toStrictEqual(Object.keys(extra).sort());
+            },
+          ),
+          { numRuns: Math.ceil(RUNS / 4) },
+        );
+      } finally {
+        delete process.env.TENCENT_CHAT_UNKNOWN_FIELDS;
+        stack.tencent.emulator.reset();
+      }
+    },
+    300_000,
+  );
 });
 
 describe('Leak check', () => {

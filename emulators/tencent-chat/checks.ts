@@ -22,6 +22,7 @@ const ELEMENT_TYPES = new Set([
   'TIMImageElem',
   'TIMFileElem',
   'TIMVideoFileElem',
+  'TIMRelayElem',
 ]);
 
 /** A reason the message body is invalid, or undefined. */
@@ -82,6 +83,124 @@ const customMessageProblem = (body: Json): string | undefined => {
   return undefined;
 };
 
+/**
+ * The keys Tencent documents, as a tree: `true` for a leaf, a tree for an object, `[tree]` for an
+ * array of objects, `'any'` for an object of the caller's own keys. Tencent ignores other keys; the
+ * emulator does too, and lists them so that tests can see what reached it.
+ */
+type Known = true | 'any' | Fields | [Fields];
+interface Fields {
+  [key: string]: Known;
+}
+
+const leaves = (names: string): Fields =>
+  Object.fromEntries(names.split(' ').map((name) => [name, true]));
+
+const CONTENT_BY_TYPE: Record<string, Fields> = {
+  TIMTextElem: leaves('Text'),
+  TIMLocationElem: leaves('Desc Latitude Longitude'),
+  TIMFaceElem: leaves('Index Data'),
+  TIMCustomElem: leaves('Data Desc Ext Sound'),
+  TIMSoundElem: leaves('Url UUID Size Second Download_Flag'),
+  TIMImageElem: {
+    ...leaves('UUID ImageFormat'),
+    ImageInfoArray: [leaves('Type Size Width Height URL')],
+  },
+  TIMFileElem: leaves('Url UUID FileSize FileName Download_Flag'),
+  TIMVideoFileElem: leaves(
+    'VideoUrl VideoUUID VideoSize VideoSecond VideoFormat VideoDownloadFlag ThumbUrl ThumbUUID ThumbSize ThumbWidth ThumbHeight ThumbFormat ThumbDownloadFlag',
+  ),
+  TIMRelayElem: {
+    ...leaves('Title MsgNum CompatibleText AbstractList JsonMsgKey'),
+    MsgList: [
+      leaves(
+        'From_Account To_Account GroupId MsgSeq MsgRandom MsgTimeStamp MsgBody CloudCustomData',
+      ),
+    ],
+  },
+};
+
+const OFFLINE_PUSH_INFO: Fields = {
+  ...leaves('PushFlag Title Desc Ext BadgeAddNum BadgeSetNum PushTemplateId'),
+  PushTemplateParam: 'any',
+  MultiLanguageContent: [leaves('Language Title Desc')],
+  AndroidInfo: {
+    ...leaves(
+      'Sound PushStyle XiaoMiChannelID OPPOChannelID OPPOCategory OPPOPrivateMsgTemplateId OPPONotifyLevel VIVOClassification VIVOCategory VIVONotifyType HuaWeiImportance HuaWeiCategory HuaWeiImage HuaWeiChannelID HonorImage HonorImportance GoogleImage GooglePriority GoogleChannelID MeiZuNoticeMsgType ExtAsHuaweiIntentParam',
+    ),
+    OPPOPrivateTitleParameters: 'any',
+    OPPOPrivateContentParameters: 'any',
+  },
+  ApnsInfo: {
+    ...leaves(
+      'Sound BadgeMode Title SubTitle Image MutableContent InterruptionLevel ContentAvailable IsVoipPush',
+    ),
+    LiveActivity: { ...leaves('LaId Event DismissalDate'), ContentState: 'any' },
+  },
+  HarmonyInfo: leaves('Title Category Image Sound SoundDuration'),
+};
+
+const REQUEST_FIELDS: Record<string, Fields> = {
+  send_group_msg: {
+    ...leaves(
+      'GroupId Random MsgBody MsgPriority From_Account ForbidCallbackControl OnlineOnlyFlag SendMsgControl CloudCustomData SupportMessageExtension NeedReadReceipt To_Account TopicId',
+    ),
+    OfflinePushInfo: OFFLINE_PUSH_INFO,
+    GroupAtInfo: [leaves('GroupAtAllFlag GroupAt_Account')],
+  },
+  send_broadcast_msg: leaves('From_Account Random MsgBody CloudCustomData'),
+  send_text_msg: leaves('RoomId Sender_Account TextContent ExtensionInfo'),
+  send_custom_msg: leaves('RoomId Sender_Account BusinessId Data'),
+};
+
+const joinPath = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
+const unknownIn = (value: unknown, fields: Known, path: string, found: string[]): void => {
+  if (fields === true || fields === 'any') return;
+  if (Array.isArray(fields)) {
+    if (!Array.isArray(value)) return;
+    value.forEach((item, index) => {
+      unknownIn(item, fields[0], `${path}[${index}]`, found);
+    });
+    return;
+  }
+  if (!isRecord(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const known = fields[key];
+    if (known === undefined) found.push(joinPath(path, key));
+    else unknownIn(child, known, joinPath(path, key), found);
+  }
+};
+
+/** Elements are read by their MsgType, at the top of a message and inside merged messages. */
+const unknownInMessageBody = (msgBody: unknown, path: string, found: string[]): void => {
+  if (!Array.isArray(msgBody)) return;
+  msgBody.forEach((element, index) => {
+    const at = `${path}[${index}]`;
+    if (!isRecord(element)) return;
+    const content = CONTENT_BY_TYPE[String(element.MsgType)];
+    if (!content) return;
+    unknownIn(element, { MsgType: true, MsgContent: content }, at, found);
+    const list = isRecord(element.MsgContent) ? element.MsgContent.MsgList : undefined;
+    if (!Array.isArray(list)) return;
+    list.forEach((relayed, item) => {
+      if (isRecord(relayed)) {
+        unknownInMessageBody(relayed.MsgBody, `${at}.MsgContent.MsgList[${item}].MsgBody`, found);
+      }
+    });
+  });
+};
+
+/** The paths of the keys in `body` that Tencent does not document for `command`. */
+const unknownFields = (command: string, body: unknown): string[] => {
+  const fields = REQUEST_FIELDS[command];
+  if (!fields || !isRecord(body)) return [];
+  const found: string[] = [];
+  unknownIn(body, fields, '', found);
+  unknownInMessageBody(body.MsgBody, 'MsgBody', found);
+  return found;
+};
+
 export type { Json };
 export {
   broadcastProblem,
@@ -89,4 +208,5 @@ export {
   groupMessageProblem,
   isRecord,
   textMessageProblem,
+  unknownFields,
 };

@@ -6,6 +6,7 @@ import {
   isRecord,
   type Json,
   textMessageProblem,
+  unknownFields,
 } from './checks.ts';
 import { Timeline } from './timeline.ts';
 import { verifyUserSig } from './usersig.ts';
@@ -69,6 +70,8 @@ interface ReceivedRequest {
   userSigDigest: string | undefined;
   contentType: string | undefined;
   body: unknown;
+  /** Paths of the body's keys Tencent does not document (Tencent ignores them). */
+  unknownFields: string[];
   receivedAt: number;
   outcome?: string;
 }
@@ -231,6 +234,7 @@ class TencentChatEmulator {
       userSigDigest: userSig === null ? undefined : digest(userSig).slice(0, 16),
       contentType,
       body,
+      unknownFields: unknownFields(COMMAND_PATHS[path] ?? path, body),
       receivedAt: this.now(),
     };
     this.requests.push(request);

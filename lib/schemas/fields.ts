@@ -23,6 +23,15 @@ const account = () => boundedId(32);
 /** A 0/1 flag, as Tencent's Integer switches are documented. */
 const flag = () => z.union([z.literal(0), z.literal(1)]);
 
+/** A 0/1 switch that Tencent also takes as the strings "0"/"1" (its own generated SDKs send those). */
+const flagOrFlagText = () => z.union([z.literal(0), z.literal(1), z.literal('0'), z.literal('1')]);
+
+/** An integer from `min` to `max`, both included. */
+const intRange = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+
+/** A JSON object of the caller's own keys (template variables, vendor parameter maps). */
+const jsonObject = () => z.record(z.string(), z.unknown());
+
 /** Strings that must themselves be JSON text. */
 const jsonText = () =>
   z.string().check(
@@ -44,6 +53,9 @@ export {
   boundedId,
   byteLength,
   flag,
+  flagOrFlagText,
+  intRange,
+  jsonObject,
   jsonText,
   nonNegativeInt,
   requiredText,

@@ -34,24 +34,39 @@ const reasonFor = (issue: core.$ZodIssue): string => {
       return bound(issue, issue.inclusive === false ? 'more than' : 'at least');
     case 'invalid_value':
       return `must be one of ${list(issue.values)}`;
-    case 'invalid_union':
-      return 'options' in issue && Array.isArray(issue.options)
-        ? `must be one of ${list(issue.options)}`
+    case 'invalid_union': {
+      if ('options' in issue && Array.isArray(issue.options)) {
+        return `must be one of ${list(issue.options)}`;
+      }
+      // A union of literals (0/1 switches, "0"/"1" strings) names its values.
+      const values = issue.errors
+        .flat()
+        .flatMap((inner) => (inner.code === 'invalid_value' ? inner.values : [undefined]));
+      return values.length > 0 && !values.includes(undefined)
+        ? `must be one of ${list(values)}`
         : 'matches none of the allowed forms';
+    }
     default:
       return 'is invalid';
   }
 };
 
-const toFieldProblems = (issues: readonly core.$ZodIssue[]): FieldProblem[] =>
+/** Words the reason for a key the schema does not know, given the path of its object. */
+type UnknownKeyReason = (path: readonly PropertyKey[], key: string) => string;
+
+const toFieldProblems = (
+  issues: readonly core.$ZodIssue[],
+  unknownKeyReason: UnknownKeyReason = () => 'is not a field of this command',
+): FieldProblem[] =>
   issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
-        message: 'is not a field of this command',
+        message: unknownKeyReason(issue.path, key),
       }));
     }
     return [{ path: formatPath(issue.path), message: reasonFor(issue) }];
   });
 
+export type { UnknownKeyReason };
 export { formatPath, toFieldProblems };

@@ -1,7 +1,11 @@
 import * as z from 'zod/mini';
-import { flag, nonNegativeInt, requiredText, text } from './fields.ts';
+import { nonNegativeInt, requiredText, text, uint32 } from './fields.ts';
 
-/** The eight element types Tencent accepts over REST (reference B.5), each with its MsgContent. */
+/**
+ * The eight element types Tencent accepts over REST, each with its MsgContent, and TIMRelayElem
+ * (merged messages), which Tencent documents as a received format: we forward it and let Tencent
+ * decide (reference B.5).
+ */
 
 const downloadFlag = () => z.literal(2, { error: 'must be 2' });
 
@@ -92,7 +96,7 @@ const videoFileElem = z.strictObject({
   }),
 });
 
-const messageElement = z.discriminatedUnion('MsgType', [
+const BASIC_ELEMENTS = [
   textElem,
   locationElem,
   faceElem,
@@ -101,7 +105,35 @@ const messageElement = z.discriminatedUnion('MsgType', [
   imageElem,
   fileElem,
   videoFileElem,
-]);
+] as const;
+
+/** One message inside a merged message. Its own MsgBody holds the eight basic elements. */
+const relayedMessage = z.strictObject({
+  From_Account: z.optional(text()),
+  To_Account: z.optional(text()),
+  GroupId: z.optional(text()),
+  MsgSeq: z.optional(nonNegativeInt()),
+  MsgRandom: z.optional(uint32()),
+  MsgTimeStamp: z.optional(nonNegativeInt()),
+  MsgBody: z
+    .array(z.discriminatedUnion('MsgType', BASIC_ELEMENTS))
+    .check(z.minLength(1, 'must hold at least one element')),
+  CloudCustomData: z.optional(text()),
+});
+
+const relayElem = z.strictObject({
+  MsgType: z.literal('TIMRelayElem'),
+  MsgContent: z.strictObject({
+    Title: z.optional(text()),
+    MsgNum: z.optional(nonNegativeInt()),
+    CompatibleText: z.optional(text()),
+    AbstractList: z.optional(z.array(text())),
+    MsgList: z.optional(z.array(relayedMessage)),
+    JsonMsgKey: z.optional(text()),
+  }),
+});
+
+const messageElement = z.discriminatedUnion('MsgType', [...BASIC_ELEMENTS, relayElem]);
 
 type MessageElement = z.infer<typeof messageElement>;
 
@@ -123,43 +155,5 @@ const messageBody = z.array(messageElement).check(
   }),
 );
 
-const androidInfo = z.strictObject({
-  Sound: z.optional(text()),
-  HuaWeiChannelID: z.optional(text()),
-  XiaoMiChannelID: z.optional(text()),
-  OPPOChannelID: z.optional(text()),
-  GoogleChannelID: z.optional(text()),
-  VIVOClassification: z.optional(flag()),
-  VIVOCategory: z.optional(text()),
-  HuaWeiImportance: z.optional(z.enum(['LOW', 'NORMAL'])),
-  HuaWeiCategory: z.optional(text()),
-  HuaWeiImage: z.optional(text()),
-  HonorImage: z.optional(text()),
-  HonorImportance: z.optional(text()),
-  GoogleImage: z.optional(text()),
-  ExtAsHuaweiIntentParam: z.optional(flag()),
-  PushStyle: z.optional(z.int()),
-});
-
-const apnsInfo = z.strictObject({
-  Sound: z.optional(text()),
-  BadgeMode: z.optional(flag()),
-  Title: z.optional(text()),
-  SubTitle: z.optional(text()),
-  Image: z.optional(text()),
-  MutableContent: z.optional(flag()),
-  InterruptionLevel: z.optional(text()),
-  ContentAvailable: z.optional(flag()),
-});
-
-const offlinePushInfo = z.strictObject({
-  PushFlag: z.optional(flag()),
-  Title: z.optional(text()),
-  Desc: z.optional(text()),
-  Ext: z.optional(text()),
-  AndroidInfo: z.optional(androidInfo),
-  ApnsInfo: z.optional(apnsInfo),
-});
-
 export type { MessageElement };
-export { messageBody, offlinePushInfo };
+export { messageBody };

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { account, boundedId, flag, requiredText, text, uint32 } from './fields.ts';
-import { messageBody, offlinePushInfo } from './message-elements.ts';
+import { messageBody } from './message-elements.ts';
+import { offlinePushInfo } from './offline-push.ts';
 
 /** The body of send_group_msg, with Tencent's field names (seed 004, reference B.2). */
 
@@ -8,16 +9,17 @@ const MAX_TO_ACCOUNTS = 50;
 
 const groupAt = z
   .strictObject({
-    GroupAtAllFlag: flag(),
+    // Tencent's SDK builders leave the flag out when they name an account (0 implied).
+    GroupAtAllFlag: z.optional(flag()),
     GroupAt_Account: z.optional(account()),
   })
   .check(
     z.superRefine((mention, context) => {
-      if (mention.GroupAtAllFlag === 0 && mention.GroupAt_Account === undefined) {
+      if (mention.GroupAtAllFlag !== 1 && mention.GroupAt_Account === undefined) {
         context.addIssue({
           code: 'custom',
           path: ['GroupAt_Account'],
-          message: 'is required when GroupAtAllFlag is 0',
+          message: 'is required unless GroupAtAllFlag is 1 (@all)',
           input: mention,
         });
       }
@@ -44,7 +46,10 @@ const sendGroupMsgRequest = z
       z.array(z.enum(['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'])),
     ),
     OnlineOnlyFlag: z.optional(flag()),
-    SendMsgControl: z.optional(z.array(z.enum(['NoLastMsg', 'NoUnread']))),
+    // NoLastMsg and NoUnread on this command's page; the other two on Tencent's other REST pages.
+    SendMsgControl: z.optional(
+      z.array(z.enum(['NoLastMsg', 'NoUnread', 'WithMuteNotifications', 'NoMsgCheck'])),
+    ),
     CloudCustomData: z.optional(text()),
     SupportMessageExtension: z.optional(flag()),
     NeedReadReceipt: z.optional(flag()),

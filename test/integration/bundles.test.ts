@@ -166,9 +166,9 @@ describe.each(COMMANDS)('Bundle: %s', (command) => {
     expectDocumentedResponse(openApi, command, response);
     expect(JSON.parse(response.body).error).toStrictEqual({
       code: 'INVALID_REQUEST',
-      message: 'Invalid request: Unknown: is not a field of this command',
+      message: `Invalid request: Unknown: is not a field of ${command}`,
       retryable: false,
-      details: [{ path: 'Unknown', message: 'is not a field of this command' }],
+      details: [{ path: 'Unknown', message: `is not a field of ${command}` }],
     });
     expect(direct).toMatchObject({ thrown: true, name: 'INVALID_REQUEST' });
     expect(emulator().requests).toHaveLength(0);

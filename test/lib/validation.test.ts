@@ -6,7 +6,12 @@ import {
   sendTextMsg,
 } from '../../lib/commands/index.ts';
 import { InvalidRequestError, PayloadTooLargeError, SendError } from '../../lib/errors.ts';
-import { MESSAGE_BYTES_LIMIT, storedMessageBytes, validateRequest } from '../../lib/validation.ts';
+import {
+  checkRequest,
+  MESSAGE_BYTES_LIMIT,
+  storedMessageBytes,
+  validateRequest,
+} from '../../lib/validation.ts';
 import {
   MINIMAL_REQUESTS,
   SEED_BROADCAST_REQUEST,
@@ -158,7 +163,7 @@ describe('Function: validateRequest', () => {
       'a GroupAtInfo without the account',
       { GroupAtInfo: [{ GroupAtAllFlag: 0 }] },
       'GroupAtInfo[0].GroupAt_Account',
-      'is required when GroupAtAllFlag is 0',
+      'is required unless GroupAtAllFlag is 1 (@all)',
     ],
     [
       '@all with an account',
@@ -166,12 +171,17 @@ describe('Function: validateRequest', () => {
       'GroupAtInfo[0].GroupAt_Account',
       'must be absent',
     ],
-    ['an unknown field', { Priority: 'High' }, 'Priority', 'is not a field of this command'],
+    [
+      'an unknown field',
+      { Priority: 'High' },
+      'Priority',
+      'is not a field of send_group_msg; did you mean MsgPriority?',
+    ],
     [
       'an unknown OfflinePushInfo field',
       { OfflinePushInfo: { Sound: 'x' } },
       'OfflinePushInfo.Sound',
-      'is not a field of this command',
+      'is not a field of OfflinePushInfo; did you mean OfflinePushInfo.AndroidInfo.Sound?',
     ],
     [
       'a bad HuaWeiImportance',
@@ -181,7 +191,7 @@ describe('Function: validateRequest', () => {
     ],
     [
       'an unknown MsgType',
-      { MsgBody: [element('TIMRelayElem', { Title: 'x' })] },
+      { MsgBody: [element('TIMGroupTipElem', { Title: 'x' })] },
       'MsgBody[0].MsgType',
       'must be one of',
     ],
@@ -276,7 +286,7 @@ describe('Function: validateRequest', () => {
       sendBroadcastMsg,
       { MsgBody: [text('x')], GroupId: 'g' },
       'GroupId',
-      'is not a field of this command',
+      'is not a field of send_broadcast_msg',
     ],
     [sendTextMsg, { RoomId: 'r', TextContent: 'x' }, 'Sender_Account', 'is required'],
     [
@@ -285,7 +295,7 @@ describe('Function: validateRequest', () => {
       'ExtensionInfo',
       'must be JSON text',
     ],
-    [sendTextMsg, { ...SEED_TEXT_REQUEST, Random: 1 }, 'Random', 'is not a field of this command'],
+    [sendTextMsg, { ...SEED_TEXT_REQUEST, Random: 1 }, 'Random', 'is not a field of send_text_msg'],
     [
       sendCustomMsg,
       { ...SEED_CUSTOM_REQUEST, Data: 12 },
@@ -363,6 +373,199 @@ describe('Function: storedMessageBytes and the 12 KB limit', () => {
   it('counts a custom live-room message as the JSON of BusinessId and Data', () => {
     const request = { ...SEED_CUSTOM_REQUEST, Data: 'é'.repeat(MESSAGE_BYTES_LIMIT / 2) };
     expect(problemsOf(() => validateRequest(sendCustomMsg, request)).code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
+  });
+});
+
+describe('Function: checkRequest, the whole documented field set', () => {
+  it.each([
+    [
+      'GroupAtInfo naming an account without GroupAtAllFlag',
+      { GroupAtInfo: [{ GroupAt_Account: 'tommy' }] },
+    ],
+    [
+      'VIVOClassification as the string "1"',
+      { OfflinePushInfo: { AndroidInfo: { VIVOClassification: '1' } } },
+    ],
+    [
+      'VIVONotifyType as a string or an integer',
+      { OfflinePushInfo: { AndroidInfo: { VIVONotifyType: 2 } } },
+    ],
+    [
+      'every SendMsgControl value',
+      { SendMsgControl: ['NoLastMsg', 'NoUnread', 'WithMuteNotifications', 'NoMsgCheck'] },
+    ],
+    ['NeedReadReceipt', { NeedReadReceipt: 1 }],
+    ['an empty CloudCustomData', { CloudCustomData: '' }],
+    [
+      'BadgeAddNum 1 and BadgeSetNum 999',
+      { OfflinePushInfo: { BadgeAddNum: 1, BadgeSetNum: 999 } },
+    ],
+    [
+      'a LiveActivity',
+      {
+        OfflinePushInfo: {
+          ApnsInfo: {
+            LiveActivity: { LaId: 'l'.repeat(64), Event: 'end', ContentState: { a: [1] } },
+          },
+        },
+      },
+    ],
+  ])("accepts %s, returning the caller's own object", (_, overrides) => {
+    // Prepare
+    const request = group(overrides);
+
+    // Act
+    const { request: checked, warnings } = checkRequest(sendGroupMsg, request);
+
+    // Assess
+    expect(checked).toBe(request);
+    expect(warnings).toStrictEqual([]);
+  });
+
+  it.each([
+    [
+      'BadgeAddNum 0',
+      { OfflinePushInfo: { BadgeAddNum: 0 } },
+      'OfflinePushInfo.BadgeAddNum',
+      'must be at least 1',
+    ],
+    [
+      'BadgeAddNum 100',
+      { OfflinePushInfo: { BadgeAddNum: 100 } },
+      'OfflinePushInfo.BadgeAddNum',
+      'must be at most 99',
+    ],
+    [
+      'BadgeSetNum 1000',
+      { OfflinePushInfo: { BadgeSetNum: 1000 } },
+      'OfflinePushInfo.BadgeSetNum',
+      'must be at most 999',
+    ],
+    [
+      'SoundDuration 61',
+      { OfflinePushInfo: { HarmonyInfo: { SoundDuration: 61 } } },
+      'OfflinePushInfo.HarmonyInfo.SoundDuration',
+      'must be at most 60',
+    ],
+    [
+      'PushTemplateParam as JSON text',
+      { OfflinePushInfo: { PushTemplateParam: '{"a":"b"}' } },
+      'OfflinePushInfo.PushTemplateParam',
+      'expected record',
+    ],
+    [
+      'VIVOClassification "2"',
+      { OfflinePushInfo: { AndroidInfo: { VIVOClassification: '2' } } },
+      'OfflinePushInfo.AndroidInfo.VIVOClassification',
+      'must be one of',
+    ],
+    [
+      'OPPONotifyLevel 3',
+      { OfflinePushInfo: { AndroidInfo: { OPPONotifyLevel: 3 } } },
+      'OfflinePushInfo.AndroidInfo.OPPONotifyLevel',
+      'must be one of',
+    ],
+    [
+      'a LiveActivity without LaId',
+      { OfflinePushInfo: { ApnsInfo: { LiveActivity: { Event: 'end', ContentState: {} } } } },
+      'OfflinePushInfo.ApnsInfo.LiveActivity.LaId',
+      'is required',
+    ],
+    [
+      'a LaId over 64 bytes',
+      {
+        OfflinePushInfo: {
+          ApnsInfo: { LiveActivity: { LaId: 'l'.repeat(65), Event: 'end', ContentState: {} } },
+        },
+      },
+      'OfflinePushInfo.ApnsInfo.LiveActivity.LaId',
+      'must be at most 64 bytes',
+    ],
+    [
+      'a LiveActivity event "start"',
+      {
+        OfflinePushInfo: {
+          ApnsInfo: { LiveActivity: { LaId: 'l', Event: 'start', ContentState: {} } },
+        },
+      },
+      'OfflinePushInfo.ApnsInfo.LiveActivity.Event',
+      'must be one of',
+    ],
+    [
+      'an InterruptionLevel in capitals',
+      { OfflinePushInfo: { ApnsInfo: { InterruptionLevel: 'Active' } } },
+      'OfflinePushInfo.ApnsInfo.InterruptionLevel',
+      'must be one of',
+    ],
+    [
+      'a GroupAtInfo entry with neither field',
+      { GroupAtInfo: [{}] },
+      'GroupAtInfo[0].GroupAt_Account',
+      'is required unless',
+    ],
+    [
+      'a merged message without MsgBody',
+      { MsgBody: [element('TIMRelayElem', { MsgList: [{ MsgSeq: 1 }] })] },
+      'MsgBody[0].MsgContent.MsgList[0].MsgBody',
+      'is required',
+    ],
+  ])('rejects %s, naming the field', (_, overrides, path, message) => {
+    const { code, details } = problemsOf(() => checkRequest(sendGroupMsg, group(overrides)));
+    expect(code).toBe('INVALID_REQUEST');
+    expect(details).toContainEqual({ path, message: expect.stringContaining(message) });
+  });
+});
+
+describe('Function: checkRequest, forward mode', () => {
+  it("keeps the unknown fields in the caller's object and lists each as a warning", () => {
+    // Prepare
+    const request = group({
+      Priority: 'High',
+      OfflinePushInfo: { AndroidInfo: { VIVOClasification: 1 }, FuturePushOption: '' },
+    });
+    const before = JSON.stringify(request);
+
+    // Act
+    const { request: checked, warnings } = checkRequest(sendGroupMsg, request, 'forward');
+
+    // Assess
+    expect(checked).toBe(request);
+    expect(JSON.stringify(checked)).toBe(before);
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    expect([...warnings].sort(byPath)).toStrictEqual([
+      {
+        path: 'OfflinePushInfo.AndroidInfo.VIVOClasification',
+        message:
+          'is not a field of OfflinePushInfo.AndroidInfo; did you mean OfflinePushInfo.AndroidInfo.VIVOClassification? (sent to Tencent as given)',
+      },
+      {
+        path: 'OfflinePushInfo.FuturePushOption',
+        message: 'is not a field of OfflinePushInfo (sent to Tencent as given)',
+      },
+      {
+        path: 'Priority',
+        message:
+          'is not a field of send_group_msg; did you mean MsgPriority? (sent to Tencent as given)',
+      },
+    ]);
+  });
+
+  it('still checks every documented field', () => {
+    const request = group({ Zebra: 1, MsgPriority: 'Urgent' });
+    const { details } = problemsOf(() => checkRequest(sendGroupMsg, request, 'forward'));
+    expect(details).toStrictEqual([
+      { path: 'MsgPriority', message: 'must be one of "High", "Normal", "Low", "Lowest"' },
+    ]);
+  });
+
+  it('counts forwarded fields inside MsgBody towards the 12 KB limit', () => {
+    const overhead = storedMessageBytes({ MsgBody: [{ ...text(''), Pad: '' }] });
+    const request = group({
+      MsgBody: [{ ...text(''), Pad: 'a'.repeat(MESSAGE_BYTES_LIMIT - overhead + 1) }],
+    });
+    expect(problemsOf(() => checkRequest(sendGroupMsg, request, 'forward')).code).toBe(
       'PAYLOAD_TOO_LARGE',
     );
   });

@@ -7,6 +7,10 @@ const shortText = fc.string({ maxLength: 40 });
 const nonEmptyText = fc.string({ minLength: 1, maxLength: 40 });
 const flag = fc.constantFrom(0, 1);
 const natural = fc.nat({ max: 1_000_000 });
+/** A JSON object of the caller's own keys (template variables, vendor maps, ContentState). */
+const jsonObject = fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), {
+  maxKeys: 4,
+});
 
 const element = <T>(MsgType: string, MsgContent: fc.Arbitrary<T>) =>
   fc.record({ MsgType: fc.constant(MsgType), MsgContent });
@@ -112,41 +116,122 @@ const elements = {
   ),
 };
 
-const messageBody = fc
-  .array(fc.oneof(...Object.values(elements)), { minLength: 1, maxLength: 4 })
+const basicMessageBody = fc
+  .array(fc.oneof(...Object.values(elements)), { minLength: 1, maxLength: 2 })
   .filter((body) => body.filter((e) => e.MsgType === 'TIMCustomElem').length <= 1);
 
-const offlinePushInfo = fc.record(
-  {
-    PushFlag: flag,
-    Title: shortText,
-    Desc: shortText,
-    Ext: shortText,
-    AndroidInfo: fc.record(
-      {
-        Sound: shortText,
-        HuaWeiImportance: fc.constantFrom('LOW', 'NORMAL'),
-        VIVOClassification: flag,
-      },
-      { requiredKeys: [] },
-    ),
-    ApnsInfo: fc.record(
-      {
-        Sound: shortText,
-        BadgeMode: flag,
-        Title: shortText,
-        SubTitle: shortText,
-        Image: shortText,
-      },
-      { requiredKeys: [] },
-    ),
-  },
-  { requiredKeys: [] },
+const relay = element(
+  'TIMRelayElem',
+  fc.record(
+    {
+      Title: shortText,
+      MsgNum: natural,
+      CompatibleText: shortText,
+      AbstractList: fc.array(shortText, { maxLength: 3 }),
+      MsgList: fc.array(
+        fc.record(
+          {
+            From_Account: account,
+            To_Account: account,
+            GroupId: nonEmptyText,
+            MsgSeq: natural,
+            MsgRandom: fc.integer({ min: 0, max: 4_294_967_295 }),
+            MsgTimeStamp: natural,
+            MsgBody: basicMessageBody,
+            CloudCustomData: shortText,
+          },
+          { requiredKeys: ['MsgBody'] },
+        ),
+        { maxLength: 2 },
+      ),
+      JsonMsgKey: shortText,
+    },
+    { requiredKeys: [] },
+  ),
 );
+
+const messageBody = fc
+  .array(fc.oneof(...Object.values(elements), relay), { minLength: 1, maxLength: 4 })
+  .filter((body) => body.filter((e) => e.MsgType === 'TIMCustomElem').length <= 1);
+
+const optionalKeys = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) =>
+  fc.record(fields, { requiredKeys: [] });
+
+/** Every field of OfflinePushInfo (reference B.5.3), in every JSON type Tencent takes. */
+const offlinePushInfo = optionalKeys({
+  PushFlag: flag,
+  Title: shortText,
+  Desc: shortText,
+  MultiLanguageContent: fc.array(
+    fc.record(
+      { Language: nonEmptyText, Title: shortText, Desc: shortText },
+      { requiredKeys: ['Language'] },
+    ),
+    { maxLength: 3 },
+  ),
+  Ext: shortText,
+  AndroidInfo: optionalKeys({
+    Sound: shortText,
+    PushStyle: flag,
+    XiaoMiChannelID: shortText,
+    OPPOChannelID: shortText,
+    OPPOCategory: shortText,
+    OPPOPrivateMsgTemplateId: shortText,
+    OPPOPrivateTitleParameters: jsonObject,
+    OPPOPrivateContentParameters: jsonObject,
+    OPPONotifyLevel: fc.constantFrom(1, 2, 16),
+    VIVOClassification: fc.constantFrom(0, 1, '0', '1'),
+    VIVOCategory: shortText,
+    VIVONotifyType: fc.constantFrom('1', '2', '3', '4', 1, 2, 3, 4),
+    HuaWeiImportance: fc.constantFrom('LOW', 'NORMAL'),
+    HuaWeiCategory: shortText,
+    HuaWeiImage: shortText,
+    HuaWeiChannelID: shortText,
+    HonorImage: shortText,
+    HonorImportance: fc.constantFrom('LOW', 'NORMAL'),
+    GoogleImage: shortText,
+    GooglePriority: fc.constantFrom('normal', 'high'),
+    GoogleChannelID: shortText,
+    MeiZuNoticeMsgType: flag,
+    ExtAsHuaweiIntentParam: flag,
+  }),
+  ApnsInfo: optionalKeys({
+    Sound: shortText,
+    BadgeMode: flag,
+    Title: shortText,
+    SubTitle: shortText,
+    Image: shortText,
+    MutableContent: flag,
+    InterruptionLevel: fc.constantFrom('active', 'critical', 'passive', 'time-sensitive'),
+    ContentAvailable: flag,
+    IsVoipPush: flag,
+    LiveActivity: fc.record(
+      {
+        LaId: fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/),
+        Event: fc.constantFrom('update', 'end'),
+        ContentState: jsonObject,
+        DismissalDate: natural,
+      },
+      { requiredKeys: ['LaId', 'Event', 'ContentState'] },
+    ),
+  }),
+  HarmonyInfo: optionalKeys({
+    Title: shortText,
+    Category: shortText,
+    Image: shortText,
+    Sound: shortText,
+    SoundDuration: fc.integer({ min: 1, max: 60 }),
+  }),
+  BadgeAddNum: fc.integer({ min: 1, max: 99 }),
+  BadgeSetNum: fc.integer({ min: 0, max: 999 }),
+  PushTemplateId: shortText,
+  PushTemplateParam: jsonObject,
+});
 
 const groupAt = fc.oneof(
   fc.constant({ GroupAtAllFlag: 1 }),
   fc.record({ GroupAtAllFlag: fc.constant(0), GroupAt_Account: account }),
+  fc.record({ GroupAt_Account: account }),
 );
 
 const random = fc.integer({ min: 0, max: 4_294_967_295 });
@@ -165,7 +250,7 @@ const sendGroupMsgRequest = fc
         'ForbidAfterSendMsgCallback',
       ]),
       OnlineOnlyFlag: flag,
-      SendMsgControl: fc.subarray(['NoLastMsg', 'NoUnread']),
+      SendMsgControl: fc.subarray(['NoLastMsg', 'NoUnread', 'WithMuteNotifications', 'NoMsgCheck']),
       CloudCustomData: shortText,
       SupportMessageExtension: flag,
       NeedReadReceipt: flag,
@@ -232,4 +317,10 @@ const anyEvent = fc.oneof(
   ),
 );
 
-export { anyEvent, VALID_REQUESTS };
+/**
+ * Names no schema knows (a random suffix on a prefix no documented field starts with), to put into
+ * valid requests at the top and inside OfflinePushInfo.
+ */
+const unknownKey = fc.stringMatching(/^[a-z]{1,8}$/).map((suffix) => `Zz${suffix}`);
+
+export { anyEvent, unknownKey, VALID_REQUESTS };
