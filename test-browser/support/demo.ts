@@ -64,7 +64,7 @@ const ELEMENTS = {
       Download_Flag: 2,
     },
   },
-  video: {
+  video: (emulator: string) => ({
     MsgType: 'TIMVideoFileElem',
     MsgContent: {
       VideoUrl: 'https://example.com/video/clip.mp4',
@@ -73,13 +73,13 @@ const ELEMENTS = {
       VideoSecond: 75,
       VideoFormat: 'mp4',
       VideoDownloadFlag: 2,
-      ThumbUrl: 'https://example.com/video/clip.jpg',
+      ThumbUrl: `${emulator}/console/assets/sample.svg`,
       ThumbUUID: 'demo-thumb',
       ThumbWidth: 320,
       ThumbHeight: 180,
       ThumbDownloadFlag: 2,
     },
-  },
+  }),
   location: {
     MsgType: 'TIMLocationElem',
     MsgContent: { Desc: 'Tencent Binhai Towers', Latitude: 22.5224, Longitude: 113.9355 },
@@ -108,7 +108,7 @@ const sendDemo = async (api: string, emulator: string): Promise<void> => {
   });
   await post(api, 'group-messages', {
     GroupId: GROUP,
-    MsgBody: [ELEMENTS.file, ELEMENTS.sound, ELEMENTS.video],
+    MsgBody: [ELEMENTS.file, ELEMENTS.sound, ELEMENTS.video(emulator)],
   });
   const repeated = { GroupId: GROUP, Random: 4242, MsgBody: [text('Said twice'), ELEMENTS.face] };
   await post(api, 'group-messages', repeated);
