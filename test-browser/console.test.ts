@@ -234,17 +234,22 @@ describe('Emulator console in a browser', () => {
     expect(await second?.getAttribute('data-kind')).toBe('message');
   });
 
-  it('draws a forwarded chat history (TIMRelayElem) as a nested list', async () => {
-    // Prepare: neither the functions nor the emulator send TIMRelayElem yet, so the page's own
-    // renderer draws a received one.
-    const { page } = await openConsole(browser, `${stack.console}/`);
+  it('draws a forwarded chat history (TIMRelayElem) sent through the API as a nested list', async () => {
+    // Prepare
+    const { entries } = await openConsole(browser, `${stack.console}${PUBLIC_GROUP}`);
 
     // Act
-    const html = await page.evaluate(
-      `import('/console/assets/render.js').then(({ renderEntry }) => renderEntry(${JSON.stringify(RELAY_ENTRY)}).outerHTML)`,
-    );
+    const { result } = await post(stack.api, 'group-messages', {
+      GroupId: '@TGS#2C5SZEAEF',
+      From_Account: 'carol',
+      MsgBody: RELAY_ENTRY.message.msgBody,
+    });
 
     // Assess
+    expect(result).toMatchObject({ ok: true });
+    const relay = entries('message').first();
+    await relay.waitFor();
+    const html = await relay.innerHTML();
     expect(html).toContain('Forwarded: Chat history of alice and bob');
     expect(html).toContain('<li>bob: &lt;b&gt;hello&lt;/b&gt;</li>');
     expect(html).toMatch(

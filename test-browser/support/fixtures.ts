@@ -42,7 +42,7 @@ const FILES_BODY = {
   ],
 };
 
-/** A received forwarded history: neither the functions nor the emulator send TIMRelayElem yet. */
+/** A forwarded chat history (TIMRelayElem), as the transcript receives it. */
 const RELAY_ENTRY = {
   id: 1,
   at: Date.now(),
