@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createPacer, createTokenBucket } from '../../../lib/queue/pacer.ts';
+import { visibilityDelaySeconds } from '../../../lib/queue/visibility.ts';
+
+const startTimes = async (count: number, take: () => Promise<boolean>): Promise<number[]> => {
+  const startedAt = Date.now();
+  const times: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      if (await take()) times.push(Date.now() - startedAt);
+    }),
+  );
+  return times.sort((a, b) => a - b);
+};
+
+describe('Function: createTokenBucket', () => {
+  it('spaces concurrent takers at the rate', async () => {
+    // Prepare
+    const bucket = createTokenBucket({ ratePerSecond: 50 });
+
+    // Act
+    const times = await startTimes(6, () => bucket.take());
+
+    // Assess: one every 20 ms, the first at once
+    expect(times[0]).toBeLessThan(15);
+    expect(times[5]).toBeGreaterThanOrEqual(95);
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(15);
+    }
+  });
+
+  it('answers false for a slot after the latest time, without reserving it', async () => {
+    // Prepare
+    const bucket = createTokenBucket({ ratePerSecond: 1 });
+    await bucket.take();
+
+    // Act
+    const late = await bucket.take(Date.now() + 100);
+
+    // Assess
+    expect(late).toBe(false);
+    expect(bucket.idle()).toBe(false);
+  });
+
+  it('holds every slot back after a pause', async () => {
+    // Prepare
+    const bucket = createTokenBucket({ ratePerSecond: 1_000 });
+    bucket.pause(80);
+
+    // Act
+    const times = await startTimes(1, () => bucket.take());
+
+    // Assess
+    expect(times[0]).toBeGreaterThanOrEqual(75);
+  });
+});
+
+describe('Function: createPacer', () => {
+  it('paces one group slower than the command', async () => {
+    // Prepare
+    const pacer = createPacer({ sendsPerSecond: 1_000, groupSendsPerSecond: 20 });
+    const latest = Date.now() + 5_000;
+
+    // Act
+    const same = await startTimes(3, () => pacer.take('g1', latest));
+    const others = await startTimes(3, () => pacer.take(crypto.randomUUID(), latest));
+
+    // Assess: 50 ms apart in one group, at once across groups
+    expect(same[2]).toBeGreaterThanOrEqual(95);
+    expect(others[2]).toBeLessThan(30);
+  });
+
+  it('stops every taker after slowDown', async () => {
+    // Prepare
+    const pacer = createPacer({ sendsPerSecond: 1_000, groupSendsPerSecond: 40 });
+    pacer.slowDown(60_000);
+
+    // Act
+    const started = await pacer.take(undefined, Date.now() + 1_000);
+
+    // Assess
+    expect(started).toBe(false);
+  });
+});
+
+describe('Function: visibilityDelaySeconds', () => {
+  it('shows a bad request again at once, so it reaches the dead-letter queue quickly', () => {
+    expect(visibilityDelaySeconds('INVALID_REQUEST', 3)).toBe(0);
+    expect(visibilityDelaySeconds('PAYLOAD_TOO_LARGE', 1)).toBe(0);
+  });
+
+  it('backs off other failures with the receive count, up to 15 minutes', () => {
+    expect(
+      [1, 2, 3, 4].map((count) => visibilityDelaySeconds('UPSTREAM_UNAVAILABLE', count)),
+    ).toStrictEqual([5, 10, 20, 40]);
+    expect(visibilityDelaySeconds('UPSTREAM_UNAVAILABLE', 30)).toBe(900);
+  });
+});
