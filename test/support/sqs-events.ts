@@ -1,3 +1,5 @@
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
 /** SQS events as Lambda's event source mapping shapes them (contract section 3). */
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:send-group-msg';
@@ -38,7 +40,37 @@ const sqsRecord = (body: unknown, options: RecordOptions = {}) => ({
 
 type SqsTestRecord = ReturnType<typeof sqsRecord>;
 
+/** What ReceiveMessage returned, shaped as the event source mapping hands it to the function. */
+const recordFromMessage = (
+  message: Message,
+  queueArn: string,
+): SqsTestRecord & { receiptHandle: string } => ({
+  ...sqsRecord(message.Body ?? '', {
+    messageId: message.MessageId ?? '',
+    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? '1'),
+    queueArn,
+    ...(message.MessageAttributes?.fanoutId?.StringValue && {
+      fanoutId: message.MessageAttributes.fanoutId.StringValue,
+    }),
+  }),
+  receiptHandle: message.ReceiptHandle ?? '',
+});
+
+/** Receives up to ten messages as one SQS event (an empty event when none is visible). */
+const receiveEvent = async (client: SQSClient, queueUrl: string, queueArn: string) => {
+  const { Messages = [] } = await client.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+      WaitTimeSeconds: 0,
+    }),
+  );
+  return sqsEvent(...Messages.map((message) => recordFromMessage(message, queueArn)));
+};
+
 const sqsEvent = (...records: SqsTestRecord[]) => ({ Records: records });
 
 export type { SqsTestRecord };
-export { QUEUE_ARN, sqsEvent, sqsRecord };
+export { QUEUE_ARN, receiveEvent, recordFromMessage, sqsEvent, sqsRecord };
