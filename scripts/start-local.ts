@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { startLocalQueues } from './local-queues.ts';
 
 /**
  * `npm start`: the whole stack on this machine, with no AWS or Tencent account. The Tencent Chat
@@ -15,6 +16,7 @@ const PORTS = {
   lambda: Number(process.env.LAMBDA_PORT ?? 3002),
   tencent: Number(process.env.TENCENT_EMULATOR_PORT ?? 4100),
   secrets: Number(process.env.SECRETS_MANAGER_PORT ?? 4200),
+  sqs: Number(process.env.SQS_PORT ?? 4300),
 };
 const SECRET_ID = 'tencent-chat/admin';
 
@@ -23,7 +25,7 @@ const explainPortInUse = (error: unknown): never => {
     const { port } = error as { port?: number };
     console.error(
       `Port ${port} is in use: is another npm start running? Stop it, or choose other ports with ` +
-        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT and SECRETS_MANAGER_PORT.',
+        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT, SECRETS_MANAGER_PORT and SQS_PORT.',
     );
     process.exit(1);
   }
@@ -41,6 +43,7 @@ const secrets = await startSecretsManager({
     }),
   },
 }).catch(explainPortInUse);
+const queues = await startLocalQueues({ port: PORTS.sqs }).catch(explainPortInUse);
 
 const offline = spawn(
   'npx',
@@ -58,6 +61,8 @@ const offline = spawn(
     `tencentBaseUrl=${tencent.url}`,
     '--param',
     `secretId=${SECRET_ID}`,
+    '--param',
+    `groupQueueUrl=${queues.groupQueueUrl}`,
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -67,6 +72,7 @@ const offline = spawn(
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      AWS_ENDPOINT_URL_SQS: queues.sqs.url,
     },
   },
 );
@@ -74,7 +80,7 @@ offline.stdout.pipe(process.stdout);
 
 const stop = async (code = 0) => {
   offline.kill('SIGTERM');
-  await Promise.all([tencent.close(), secrets.close()]);
+  await Promise.all([tencent.close(), secrets.close(), queues.close()]);
   process.exit(code);
 };
 process.on('SIGINT', () => void stop());
@@ -93,6 +99,7 @@ const waitForApi = async (): Promise<void> => {
   throw new Error('serverless-offline did not start within 30 seconds');
 };
 await waitForApi();
+await queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);
 
 const api = `http://localhost:${PORTS.api}`;
 const curl = (path: string, body: unknown, headers: string[] = []) =>
@@ -111,6 +118,7 @@ Local stack is up (Ctrl-C stops it):
   Lambda invoke API                          http://localhost:${PORTS.lambda}
   Tencent Chat emulator                      ${tencent.url}/   (groups, rooms, messages)
   Secrets Manager stand-in                   ${secrets.url}
+  SQS stand-in (queue mode)                  ${queues.sqs.url}   (${queues.sqs.url}/_control/queues)
 
 Try:
 
@@ -134,4 +142,8 @@ curl -s -X POST http://localhost:${PORTS.lambda}/2015-03-31/functions/tencent-ch
 
 # What the emulator received
 curl -s ${tencent.url}/emulator/messages
+
+# A fan-out: one message for three groups, queued and sent through the local queue (202 at once;
+# the groups receive it within a second or two, seen at ${tencent.url}/groups/demo-meeting)
+${curl('/v1/group-fanouts', { GroupIds: ['@TGS#2C5SZEAEF', 'demo-work-group', 'demo-meeting'], Message: { MsgBody: [text('Hello, three groups at once')] } }, ['Idempotency-Key: demo-fanout-1'])}
 `);
