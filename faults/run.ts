@@ -21,10 +21,15 @@ interface SuiteResult {
 }
 
 const runner = fileURLToPath(new URL('./run-command.ts', import.meta.url));
+const queueRunner = fileURLToPath(new URL('./queue-scenarios.ts', import.meta.url));
 
-const runFunction = async (functionName: FunctionName, runs: number, dir: string) => {
+const runFunction = async (functionName: FunctionName | 'queue', runs: number, dir: string) => {
   const outputFile = join(dir, `${functionName}.json`);
-  const child = spawn(process.execPath, [runner, functionName, String(runs), outputFile], {
+  const args =
+    functionName === 'queue'
+      ? [queueRunner, String(runs), outputFile]
+      : [runner, functionName, String(runs), outputFile];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -61,7 +66,10 @@ const violationsOf = (row: Row): string[] => {
 const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
   const dir = await mkdtemp(join(tmpdir(), 'faults-'));
   try {
-    const results = await Promise.all(FUNCTION_NAMES.map((name) => runFunction(name, runs, dir)));
+    // Queue mode's rows (faults/queue-scenarios.ts) run beside the four functions' own.
+    const results = await Promise.all(
+      [...FUNCTION_NAMES, 'queue' as const].map((name) => runFunction(name, runs, dir)),
+    );
     const rows = results.flatMap((result) => result.rows);
     const leaks = results.flatMap(({ output, secretKeys }) => [
       ...secretKeys.filter((key) => output.includes(key)).map(() => 'a secret key'),

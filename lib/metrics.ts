@@ -19,7 +19,8 @@ interface SendFacts {
 }
 
 const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: SendFacts): void => {
-  metrics.addDimension('command', result.command);
+  // Queue mode records many sends in one blob; a function sends one command, so once is enough.
+  if (!metrics.hasStoredMetrics()) metrics.addDimension('command', result.command);
   if (fanoutId !== undefined) metrics.addMetadata('fanoutId', fanoutId);
   if (result.ok) {
     metrics.addMetric('MessagesSent', MetricUnit.Count, 1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUEUE_SCENARIOS } from '../faults/queue-scenarios.ts';
 import { runFaultSuite } from '../faults/run.ts';
 import { FUNCTION_NAMES, SCENARIOS } from '../faults/scenarios.ts';
 
@@ -10,7 +11,9 @@ describe('Fault injection (one run of every scenario)', () => {
     const result = await runFaultSuite(1);
 
     // Assess
-    expect(result.rows).toHaveLength(SCENARIOS.length * FUNCTION_NAMES.length);
+    expect(result.rows).toHaveLength(
+      SCENARIOS.length * FUNCTION_NAMES.length + QUEUE_SCENARIOS.length,
+    );
     expect(result.violations).toStrictEqual([]);
     expect(result.leaks).toStrictEqual([]);
     const row = (functionName: string, fault: string) =>
@@ -34,6 +37,20 @@ describe('Fault injection (one run of every scenario)', () => {
     expect(
       row('send-broadcast-msg', 'key rotated at Tencent and in the secret (70009)'),
     ).toMatchObject({ delivered: 1, reportedFailed: 0 });
+    // Queue mode: a poison record ends in the dead-letter queue; everything else is sent once.
+    expect(row('send-group-msg', 'queue: a poison record among good ones')).toMatchObject({
+      delivered: 5,
+      reportedFailed: 1,
+      lost: 0,
+    });
+    for (const scenario of QUEUE_SCENARIOS.filter((s) => !s.poison)) {
+      expect(row('send-group-msg', scenario.name)).toMatchObject({
+        delivered: scenario.messages,
+        reportedFailed: 0,
+        duplicates: 0,
+        lost: 0,
+      });
+    }
     expect(row('send-group-msg', 'Secrets Manager: endpoint down')).toMatchObject({
       delivered: 0,
       reportedFailed: 1,

@@ -15,12 +15,20 @@ interface TokenBucket {
 
 interface BucketOptions {
   ratePerSecond: number;
+  /** Put the first slot anywhere in the first interval (for a container's command bucket). */
+  spreadStart?: boolean;
   now?: () => number;
 }
 
-const createTokenBucket = ({ ratePerSecond, now = Date.now }: BucketOptions): TokenBucket => {
+const createTokenBucket = ({
+  ratePerSecond,
+  spreadStart = false,
+  now = Date.now,
+}: BucketOptions): TokenBucket => {
   const intervalMs = 1000 / ratePerSecond;
-  let nextFree = 0;
+  // Containers starting together do not all send at once: each one's first slot falls anywhere
+  // in its first interval.
+  let nextFree = spreadStart ? now() + Math.random() * intervalMs : 0;
   return {
     take: async (latest = Number.POSITIVE_INFINITY) => {
       const slot = Math.max(nextFree, now());
@@ -52,7 +60,7 @@ interface PacerOptions {
 }
 
 const createPacer = ({ sendsPerSecond, groupSendsPerSecond, now }: PacerOptions): Pacer => {
-  const command = createTokenBucket({ ratePerSecond: sendsPerSecond, now });
+  const command = createTokenBucket({ ratePerSecond: sendsPerSecond, spreadStart: true, now });
   const groups = new Map<string, TokenBucket>();
   const groupBucket = (groupId: string): TokenBucket => {
     let bucket = groups.get(groupId);

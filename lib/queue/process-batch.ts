@@ -4,8 +4,10 @@ import type { Command } from '../commands/command.ts';
 import { readConfig, readQueueConfig } from '../config.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
 import { logger } from '../logger.ts';
+import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
 import { sendOne } from '../send.ts';
 import { delayVisibility, requeue } from './give-back.ts';
+import { planMerges } from './merge-broadcasts.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 import { RATE_LIMIT_DELAY_SECONDS, visibilityDelaySeconds } from './visibility.ts';
 
@@ -94,27 +96,57 @@ const processSqsBatch = async <Request extends object>(
     GIVE_BACK_MS;
   const pace = containerPacer(config.sendsPerSecond, config.groupSendsPerSecond);
   const unsent = new Map<string, Unsent>();
+  const reads = new Map(event.Records.map((record) => [record.messageId, readOnce(record)]));
 
-  const sendRecord = async (record: SQSRecord): Promise<void> => {
-    const read = readOnce(record);
-    if (!(await pace.take(groupIdOf(read), stopAt))) {
-      unsent.set(record.messageId, { kind: 'requeue', delaySeconds: 0 });
-      throw new RecordNotSentError('NOT_STARTED');
-    }
-    const fanoutId = record.messageAttributes?.fanoutId?.stringValue;
+  /** One paced send; resolves with why it was not sent, or undefined when it was. */
+  const pacedSend = async (
+    read: () => Invocation,
+    fanoutId: string | undefined,
+  ): Promise<Unsent | undefined> => {
+    if (!(await pace.take(groupIdOf(read), stopAt))) return { kind: 'requeue', delaySeconds: 0 };
     const result = await sendOne(command, read, context, {
       eventKind: 'sqs',
       maxRetries: 0,
       ...(fanoutId !== undefined && { fanoutId }),
     });
-    if (result.ok) return;
+    if (result.ok) return undefined;
     if (result.error.code === 'RATE_LIMITED') {
       pace.slowDown(RATE_LIMIT_PAUSE_MS);
-      unsent.set(record.messageId, { kind: 'requeue', delaySeconds: RATE_LIMIT_DELAY_SECONDS });
-    } else {
-      unsent.set(record.messageId, { kind: 'failed', code: result.error.code });
+      return { kind: 'requeue', delaySeconds: RATE_LIMIT_DELAY_SECONDS };
     }
-    throw new RecordNotSentError(result.error.code);
+    return { kind: 'failed', code: result.error.code };
+  };
+
+  // Merged broadcasts: one send for the group; its outcome is every member's.
+  const mergedSends = new Map<string, () => Promise<Unsent | undefined>>();
+  if (command.name === 'send_broadcast_msg' && config.mergeBroadcasts) {
+    const candidates = event.Records.map((record) => ({
+      messageId: record.messageId,
+      read: reads.get(record.messageId) as () => Invocation,
+    }));
+    const broadcast = command as unknown as Command<SendBroadcastMsgRequest>;
+    for (const merged of planMerges(broadcast, candidates)) {
+      let outcome: Promise<Unsent | undefined> | undefined;
+      const send = () => {
+        outcome ??= pacedSend(() => merged.invocation, undefined);
+        return outcome;
+      };
+      for (const id of merged.messageIds) mergedSends.set(id, send);
+      logger.info('Broadcasts merged', { records: merged.messageIds.length });
+    }
+  }
+
+  const sendRecord = async (record: SQSRecord): Promise<void> => {
+    const merged = mergedSends.get(record.messageId);
+    const why = merged
+      ? await merged()
+      : await pacedSend(
+          reads.get(record.messageId) ?? readOnce(record),
+          record.messageAttributes?.fanoutId?.stringValue,
+        );
+    if (why === undefined) return;
+    unsent.set(record.messageId, why);
+    throw new RecordNotSentError(why.kind === 'failed' ? why.code : 'NOT_SENT');
   };
 
   const processor = new BatchProcessor(EventType.SQS);

@@ -1,7 +1,8 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RunningSqs, startSqs } from '../../../emulators/sqs/server.ts';
+import { sendBroadcastMsg } from '../../../lib/commands/send-broadcast-msg.ts';
 import { sendGroupMsg } from '../../../lib/commands/send-group-msg.ts';
 import { createHandler } from '../../../lib/pipeline.ts';
 import { clearSqsClient } from '../../../lib/queue/give-back.ts';
@@ -16,6 +17,7 @@ import { lambdaContext, type Stack, startStack } from '../../support/stack.ts';
  */
 
 const handler = createHandler(sendGroupMsg);
+const broadcastHandler = createHandler(sendBroadcastMsg);
 const QUEUE = 'send-group-msg';
 const message = (GroupId: string, Text = 'hello') => ({
   GroupId,
@@ -80,7 +82,10 @@ describe('Function: processSqsBatch (through createHandler)', () => {
     queueNumber += 1;
     ({ url: queueUrl, arn: queueArn } = sqs.createQueue(`${QUEUE}-${queueNumber}`));
   });
-  afterEach(() => output.restore());
+  afterEach(() => {
+    output.restore();
+    vi.restoreAllMocks();
+  });
 
   it('sends every record and answers an empty batchItemFailures', async () => {
     // Prepare
@@ -238,6 +243,8 @@ describe('Function: processSqsBatch (through createHandler)', () => {
   it('stops taking records before the deadline and requeues the ones it did not start', async () => {
     // Prepare: 2 sends a second; 7 s left leaves about 200 ms to start sends
     process.env.TENCENT_CHAT_QUEUE_SENDS_PER_SECOND = '2';
+    // A new container's first slot is spread over one interval; here it comes at once.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     const event = await queuedEvent([
       message('@TGS#2C5SZEAEF', 'one'),
       message('@TGS#2C5SZEAEF', 'two'),
@@ -294,5 +301,69 @@ describe('Function: processSqsBatch (through createHandler)', () => {
     // Assess
     expect(answer.batchItemFailures).toHaveLength(2);
     expect(stack.tencent.emulator.messages).toHaveLength(0);
+  });
+
+  describe('broadcast merging', () => {
+    const broadcast = (Text: string) => ({
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text } }],
+    });
+    const handleBroadcasts = async (event: unknown) =>
+      (await broadcastHandler(event, lambdaContext())) as SQSBatchResponse;
+    beforeEach(() => {
+      stack.tencent.emulator.limits.broadcastPerSecond = 100;
+    });
+    afterAll(() => {
+      stack.tencent.emulator.limits.broadcastPerSecond = 1;
+    });
+
+    it('sends broadcasts one by one when merging is off', async () => {
+      // Prepare
+      process.env.TENCENT_CHAT_QUEUE_MERGE_BROADCASTS = 'false';
+      const event = sqsEvent(sqsRecord(broadcast('a')), sqsRecord(broadcast('b')));
+
+      // Act
+      const answer = await handleBroadcasts(event);
+
+      // Assess
+      expect(answer.batchItemFailures).toStrictEqual([]);
+      expect(stack.tencent.emulator.messages).toHaveLength(2);
+    });
+
+    it('merges broadcasts taken together into one send when merging is on', async () => {
+      // Prepare
+      process.env.TENCENT_CHAT_QUEUE_MERGE_BROADCASTS = 'true';
+      const event = sqsEvent(
+        sqsRecord(broadcast('a')),
+        sqsRecord(broadcast('b')),
+        sqsRecord({ ...broadcast('c'), From_Account: 'host' }),
+      );
+
+      // Act
+      const answer = await handleBroadcasts(event);
+
+      // Assess
+      expect(answer.batchItemFailures).toStrictEqual([]);
+      const bodies = stack.tencent.emulator.messages.map((message) => message.msgBody);
+      expect(bodies).toHaveLength(2);
+      expect(bodies).toContainEqual([...broadcast('a').MsgBody, ...broadcast('b').MsgBody]);
+      delete process.env.TENCENT_CHAT_QUEUE_MERGE_BROADCASTS;
+    });
+
+    it('reports every merged record failed when the merged send fails', async () => {
+      // Prepare
+      process.env.TENCENT_CHAT_QUEUE_MERGE_BROADCASTS = 'true';
+      stack.tencent.emulator.addFault({ errorCode: 10002, count: 1 });
+      const records = [sqsRecord(broadcast('a')), sqsRecord(broadcast('b'))];
+
+      // Act
+      const answer = await handleBroadcasts(sqsEvent(...records));
+
+      // Assess
+      expect(answer.batchItemFailures.map((item) => item.itemIdentifier).sort()).toStrictEqual(
+        records.map((record) => record.messageId).sort(),
+      );
+      expect(stack.tencent.emulator.messages).toHaveLength(0);
+      delete process.env.TENCENT_CHAT_QUEUE_MERGE_BROADCASTS;
+    });
   });
 });
