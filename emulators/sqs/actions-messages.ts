@@ -17,7 +17,8 @@ import { findByUrl, type Queue } from './state.ts';
 
 /** The message actions: send, receive (with long polling), delete and change visibility. */
 
-const MAX_BATCH_BYTES = 262_144;
+/** Today's SQS limit for a message and for a whole batch (the SDK's API reference: 1 MiB). */
+const MAX_BATCH_BYTES = 1_048_576;
 /** How often a long poll looks again for messages whose delay or visibility timeout ran out. */
 const RECHECK_MS = 100;
 
@@ -74,7 +75,7 @@ const SendMessageBatch: Action = (context, input) => {
   return runBatch(entries, (entry) => send(context, queue, entry), context.failEntries);
 };
 
-const SYSTEM_ATTRIBUTES = (message: StoredMessage): Record<string, string | undefined> => ({
+const systemAttributesOf = (message: StoredMessage): Record<string, string | undefined> => ({
   SenderId: message.senderId,
   SentTimestamp: String(message.sentTimestamp),
   ApproximateReceiveCount: String(message.receiveCount),
@@ -83,7 +84,7 @@ const SYSTEM_ATTRIBUTES = (message: StoredMessage): Record<string, string | unde
 });
 
 const selectSystemAttributes = (message: StoredMessage, names: string[]) => {
-  const all = SYSTEM_ATTRIBUTES(message);
+  const all = systemAttributesOf(message);
   const picked = Object.entries(all).filter(
     ([name, value]) => value !== undefined && (names.includes('All') || names.includes(name)),
   );
@@ -143,6 +144,9 @@ const ReceiveMessage: Action = async (context, input) => {
   const take = () => receive(context.state, queue, max, visibility);
   let messages = take();
   if (messages.length === 0 && wait > 0) messages = await longPoll(context, queue, take, wait);
+  if (context.duplicate) {
+    for (const message of messages) message.visibleAt = context.state.now();
+  }
   const systemNames = [
     ...asStrings(input.AttributeNames),
     ...asStrings(input.MessageSystemAttributeNames),

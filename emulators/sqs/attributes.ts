@@ -15,7 +15,7 @@ interface RedrivePolicy {
 /** Numeric attributes: [minimum, maximum, default]. */
 const NUMERIC: Record<string, [number, number, number]> = {
   DelaySeconds: [0, 900, 0],
-  MaximumMessageSize: [1024, 262_144, 262_144],
+  MaximumMessageSize: [1024, 1_048_576, 1_048_576],
   MessageRetentionPeriod: [60, 1_209_600, 345_600],
   ReceiveMessageWaitTimeSeconds: [0, 20, 0],
   VisibilityTimeout: [0, 43_200, 30],

@@ -11,6 +11,8 @@ interface ActionContext {
   signal: AbortSignal;
   /** Entries an injected fault makes fail in this call of a *Batch action. */
   failEntries: number;
+  /** An injected fault: what this ReceiveMessage takes stays visible, to be delivered again. */
+  duplicate: boolean;
 }
 
 type Input = Record<string, unknown>;

@@ -8,7 +8,9 @@ import { counts, type SqsState } from './state.ts';
  * - `POST /_control/faults` `{ "action": "SendMessageBatch", "failEntries": 3, "count": 1 }` makes the
  *   next `count` calls of the action report their first entries Failed (retryable, SenderFault false);
  *   `{ "action": "ReceiveMessage", "error": "InternalError" }` fails whole requests (500 by default);
- *   `delayMs` delays the answer. `action` "*" matches every action.
+ *   `delayMs` delays the answer; `{ "action": "ReceiveMessage", "duplicate": true }` leaves what the
+ *   next receive takes visible, so it is delivered again (SQS delivers at least once).
+ *   `action` "*" matches every action.
  * - `DELETE /_control/faults` clears them.
  * - `GET /_control/queues` shows every queue, its attributes, counts and messages.
  */
@@ -19,6 +21,7 @@ interface Fault {
   failEntries?: number;
   error?: SqsErrorName;
   delayMs?: number;
+  duplicate?: boolean;
 }
 
 interface Faults {
@@ -32,7 +35,8 @@ const createFaults = (): Faults => {
   let faults: Fault[] = [];
   return {
     add: ({ count = 1, ...fault }) => {
-      if (fault.error === undefined && fault.failEntries === undefined && !fault.delayMs) {
+      const other = fault.failEntries !== undefined || fault.delayMs || fault.duplicate;
+      if (fault.error === undefined && !other) {
         fault.error = 'InternalError';
       }
       faults.push({ ...fault, remaining: count });
@@ -92,7 +96,7 @@ const handleControl = async (
   }
   if (request.method === 'POST' && path === '/_control/faults') {
     const body = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
-    const { action, count, failEntries, error, delayMs } = body;
+    const { action, count, failEntries, error, delayMs, duplicate } = body;
     const problems = [
       typeof action !== 'string' && 'action must be an action name or "*"',
       count !== undefined &&
@@ -104,6 +108,9 @@ const handleControl = async (
       error !== undefined &&
         !isSqsErrorName(error) &&
         `error must be one of the stand-in's error names`,
+      duplicate !== undefined &&
+        typeof duplicate !== 'boolean' &&
+        'duplicate must be true or false',
       delayMs !== undefined &&
         !(typeof delayMs === 'number' && delayMs >= 0) &&
         'delayMs must be a number of milliseconds',

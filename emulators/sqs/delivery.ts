@@ -92,7 +92,7 @@ const receive = (
   expire(state, queue);
   const now = state.now();
   const taken: StoredMessage[] = [];
-  for (const message of [...queue.messages.values()]) {
+  for (const message of queue.messages.values()) {
     if (taken.length >= max) break;
     if (message.visibleAt > now || redrive(state, queue, message)) continue;
     message.receiveCount += 1;

@@ -126,19 +126,22 @@ const checkAttributes = (input: unknown): MessageAttributes => {
   return checked;
 };
 
-/** Bytes SQS counts against MaximumMessageSize: the body plus every attribute's name, type and value. */
+/**
+ * Bytes SQS counts against MaximumMessageSize: the body plus every attribute's name, type and
+ * value. Tolerates unchecked attributes, since a batch's total is counted before its entries are.
+ */
 const messageSize = (body: string, attributes: MessageAttributes): number =>
   Buffer.byteLength(body, 'utf8') +
-  Object.entries(attributes).reduce(
-    (sum, [name, value]) =>
-      sum +
-      Buffer.byteLength(name) +
-      Buffer.byteLength(value.DataType) +
-      (value.BinaryValue === undefined
-        ? Buffer.byteLength(value.StringValue ?? '')
-        : Buffer.from(value.BinaryValue, 'base64').length),
-    0,
-  );
+  Object.entries(attributes ?? {}).reduce((sum, [name, value]) => {
+    const binary = value?.BinaryValue;
+    const valueBytes =
+      typeof binary === 'string'
+        ? Buffer.from(binary, 'base64').length
+        : Buffer.byteLength(String(value?.StringValue ?? ''));
+    return (
+      sum + Buffer.byteLength(name) + Buffer.byteLength(String(value?.DataType ?? '')) + valueBytes
+    );
+  }, 0);
 
 export type { MessageAttributes, MessageAttributeValue, StoredMessage };
 export { checkAttributes, checkBody, md5, md5OfAttributes, messageSize };

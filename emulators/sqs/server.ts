@@ -86,6 +86,7 @@ const startSqs = async (
       senderId: senderIdOf(request),
       signal: hangUp.signal,
       failEntries: fault?.failEntries ?? 0,
+      duplicate: fault?.duplicate === true,
     };
     answer(response, 200, await run(context, input));
   };

@@ -5,6 +5,7 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListQueuesCommand,
@@ -79,7 +80,7 @@ describe('SQS stand-in', () => {
         QueueArn: 'arn:aws:sqs:us-east-1:000000000000:orders-main',
         VisibilityTimeout: '45',
         DelaySeconds: '2',
-        MaximumMessageSize: '262144',
+        MaximumMessageSize: '1048576',
         MessageRetentionPeriod: '345600',
         ReceiveMessageWaitTimeSeconds: '0',
         ApproximateNumberOfMessages: '0',
@@ -154,6 +155,57 @@ describe('SQS stand-in', () => {
       expect(before).toMatchObject({ VisibilityTimeout: '7', ApproximateNumberOfMessages: '1' });
       expect(after.ApproximateNumberOfMessages).toBe('0');
       expect((await receiveAll(url)).Messages).toBeUndefined();
+    });
+
+    it('pages ListQueues, answers only the attributes asked for, and deletes a queue', async () => {
+      // Prepare
+      const urls = [await newQueue({}, 'page-a'), await newQueue({}, 'page-b')];
+      await newQueue({}, 'page-c');
+
+      // Act
+      const first = await client.send(
+        new ListQueuesCommand({ QueueNamePrefix: 'page-', MaxResults: 2 }),
+      );
+      const rest = await client.send(
+        new ListQueuesCommand({
+          QueueNamePrefix: 'page-',
+          MaxResults: 2,
+          NextToken: first.NextToken,
+        }),
+      );
+      const some = await client.send(
+        new GetQueueAttributesCommand({ QueueUrl: urls[0], AttributeNames: ['VisibilityTimeout'] }),
+      );
+      await client.send(new DeleteQueueCommand({ QueueUrl: urls[1] }));
+
+      // Assess
+      expect(first.QueueUrls).toEqual(urls);
+      expect(rest.QueueUrls).toEqual([`${standIn.url}/000000000000/page-c`]);
+      expect(rest.NextToken).toBeUndefined();
+      expect(some.Attributes).toEqual({ VisibilityTimeout: '30' });
+      await expect(
+        client.send(
+          new GetQueueAttributesCommand({ QueueUrl: urls[0], AttributeNames: ['Colour'] as never }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidAttributeName' });
+      await expect(
+        client.send(new GetQueueUrlCommand({ QueueName: 'page-b' })),
+      ).rejects.toMatchObject({
+        name: 'QueueDoesNotExist',
+      });
+    });
+
+    it('drops messages older than the retention period', async () => {
+      // Prepare
+      const url = await newQueue({ MessageRetentionPeriod: '60' });
+      await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'old' }));
+
+      // Act
+      advance(61);
+
+      // Assess
+      expect((await receiveAll(url)).Messages).toBeUndefined();
+      expect((await attributesOf(url)).ApproximateNumberOfMessages).toBe('0');
     });
 
     it('is reached through AWS_ENDPOINT_URL_SQS by a client without an endpoint', async () => {
@@ -381,7 +433,7 @@ describe('SQS stand-in', () => {
         send(
           Array.from({ length: 2 }, (_, i) => ({
             Id: `big${i}`,
-            MessageBody: 'x'.repeat(140_000),
+            MessageBody: 'x'.repeat(600_000),
           })),
         ),
       ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
@@ -664,6 +716,30 @@ describe('SQS stand-in', () => {
       });
       expect(retried.$metadata.attempts).toBe(3);
       expect((await receiveAll(url)).Messages?.map((m) => m.Body)).toEqual(['y']);
+    });
+
+    it('delivers a message twice after a duplicate fault, the stale handle deleting nothing', async () => {
+      // Prepare
+      const url = await newQueue();
+      await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'twice' }));
+      standIn.faults.add({ action: 'ReceiveMessage', duplicate: true });
+
+      // Act
+      const first = (await receiveAll(url)).Messages?.[0];
+      const second = (await receiveAll(url)).Messages?.[0];
+      await client.send(
+        new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: first?.ReceiptHandle }),
+      );
+      const afterStaleDelete = await attributesOf(url);
+      await client.send(
+        new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: second?.ReceiptHandle }),
+      );
+
+      // Assess
+      expect(second?.MessageId).toBe(first?.MessageId);
+      expect(second?.Attributes?.ApproximateReceiveCount).toBe('2');
+      expect(afterStaleDelete.ApproximateNumberOfMessagesNotVisible).toBe('1');
+      expect(standIn.sqs.queues.get(url.split('/').pop() as string)?.messages.size).toBe(0);
     });
 
     it('shows the queues and their messages, and rejects a malformed fault', async () => {
