@@ -12,7 +12,9 @@ import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
  */
 
 interface ServerSettings {
-  groups: string[];
+  /** Groups `burst-group-<i>` and `fan-group-<i>` (bench/burst.ts names them the same way). */
+  groups: number;
+  fanOutGroups: number;
   limitPerSecond: number;
   groupLimitPerSecond: number;
   broadcastPerSecond: number;
@@ -26,7 +28,12 @@ type Question =
 const settings = JSON.parse(process.argv[2] ?? '{}') as ServerSettings;
 const tencent = await startTencentChatEmulator({
   groups: {
-    ...Object.fromEntries(settings.groups.map((id) => [id, 'Public' as const])),
+    ...Object.fromEntries(
+      [
+        ...Array.from({ length: settings.groups }, (_, i) => `burst-group-${i}`),
+        ...Array.from({ length: settings.fanOutGroups }, (_, i) => `fan-group-${i}`),
+      ].map((id) => [id, 'Public' as const]),
+    ),
     'live-lobby': 'AVChatRoom',
     'live-stage': 'AVChatRoom',
   },

@@ -66,10 +66,10 @@ const loadContainer = async (name: string): Promise<Handler> => {
   return ((await import(`${file}?burst=${generation}`)) as { handler: Handler }).handler;
 };
 
-const startServers = async (settings: BurstSettings, groups: string[]) => {
+const startServers = async (settings: BurstSettings) => {
   const child = spawn(
     process.execPath,
-    [join(root, 'bench/burst-servers.ts'), JSON.stringify({ ...settings, groups })],
+    [join(root, 'bench/burst-servers.ts'), JSON.stringify(settings)],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
   const urls = await new Promise<{ tencentUrl: string; secretsUrl: string; sqsUrl: string }>(
@@ -93,9 +93,10 @@ const startServers = async (settings: BurstSettings, groups: string[]) => {
 };
 
 const runBurst = async (settings: BurstSettings) => {
+  // Named as bench/burst-servers.ts registers them with the emulator.
   const groupIds = Array.from({ length: settings.groups }, (_, i) => `burst-group-${i}`);
   const fanOutIds = Array.from({ length: settings.fanOutGroups }, (_, i) => `fan-group-${i}`);
-  const servers = await startServers(settings, [...groupIds, ...fanOutIds]);
+  const servers = await startServers(settings);
   const client = new SQSClient({ endpoint: servers.urls.sqsUrl, region: 'us-east-1' });
   Object.assign(process.env, environmentFor(servers.urls), {
     AWS_ENDPOINT_URL_SQS: servers.urls.sqsUrl,
