@@ -106,7 +106,7 @@ const startLocalQueues = async ({
             queueUrl: queue.url,
             queueArn: queue.arn,
             invoke: invoker(lambdaUrl, queue.functionName),
-            batchSize: QUEUE_SETTINGS.batchSize,
+            batchSize: fn === 'send-broadcast-msg' ? 1 : QUEUE_SETTINGS.batchSize,
             maximumBatchingWindowMs: 1_000,
             maximumConcurrency: MAXIMUM_CONCURRENCY[fn] ?? DEFAULT_CONCURRENCY,
             onError: (error) => console.error(`queue ${fn}:`, (error as Error).message),

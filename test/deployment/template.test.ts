@@ -378,7 +378,7 @@ describe('The packaged CloudFormation template', () => {
         );
         expect(mapping).toMatchObject({
           FunctionName: { 'Fn::GetAtt': [`${name}LambdaFunction`, 'Arn'] },
-          BatchSize: 10,
+          BatchSize: name === 'SendBroadcastMsg' ? 1 : 10,
           MaximumBatchingWindowInSeconds: 1,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
         });
@@ -406,6 +406,7 @@ describe('The packaged CloudFormation template', () => {
         Role: { 'Fn::GetAtt': ['FanOutRole', 'Arn'] },
       });
       expect(fn?.Timeout).toBeLessThan(30);
+      expect(fn?.MemorySize).toBe(1024);
       expect(fn?.Environment.Variables.TENCENT_CHAT_GROUP_QUEUE_URL).toStrictEqual({
         Ref: 'SendGroupMsgQueue',
       });
