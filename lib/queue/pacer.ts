@@ -29,6 +29,10 @@ const createTokenBucket = ({
   // Containers starting together do not all send at once: each one's first slot falls anywhere
   // in its first interval.
   let nextFree = spreadStart ? now() + Math.random() * intervalMs : 0;
+  // Timers that fire late fire together: the starts of the last second are counted too, so that
+  // no second ever holds more than the rate, whatever the event loop did.
+  const perSecond = Math.max(1, Math.floor(ratePerSecond));
+  const starts: number[] = [];
   return {
     take: async (latest = Number.POSITIVE_INFINITY) => {
       const slot = Math.max(nextFree, now());
@@ -36,6 +40,14 @@ const createTokenBucket = ({
       nextFree = slot + intervalMs;
       const wait = slot - now();
       if (wait > 0) await sleep(wait);
+      for (;;) {
+        while (starts.length > 0 && (starts[0] ?? 0) <= now() - 1000) starts.shift();
+        if (starts.length < perSecond) break;
+        const until = (starts[0] ?? 0) + 1000;
+        if (until > latest) return false;
+        await sleep(until - now());
+      }
+      starts.push(now());
       return true;
     },
     pause: (ms) => {

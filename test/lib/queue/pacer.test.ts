@@ -41,6 +41,31 @@ describe('Function: createTokenBucket', () => {
     expect((times[5] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(95);
   });
 
+  it('never starts more than the rate in one second, even when its timers fire late together', async () => {
+    // Prepare
+    const bucket = createTokenBucket({ ratePerSecond: 10 });
+    const startedAt = Date.now();
+    const times: number[] = [];
+    const takers = Array.from({ length: 15 }, async () => {
+      await bucket.take();
+      times.push(Date.now() - startedAt);
+    });
+    // The event loop stalls for 450 ms: the timers due meanwhile all fire at its end.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const stalledUntil = Date.now() + 450;
+    while (Date.now() < stalledUntil);
+
+    // Act
+    await Promise.all(takers);
+
+    // Assess: any one-second window holds at most 10 starts
+    const sorted = times.sort((a, b) => a - b);
+    expect(sorted).toHaveLength(15);
+    for (const start of sorted) {
+      expect(sorted.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(10);
+    }
+  });
+
   it('answers false for a slot after the latest time, without reserving it', async () => {
     // Prepare
     const bucket = createTokenBucket({ ratePerSecond: 1 });
