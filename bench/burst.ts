@@ -31,6 +31,7 @@ interface BurstSettings {
   broadcastPerSecond: number;
   /** Containers the event source mapping runs at once (the deployed maximum concurrency). */
   concurrency: number;
+  broadcastConcurrency: number;
   batchSize: number;
   directCallers: number;
   fanOutGroups: number;
@@ -46,7 +47,8 @@ const DEFAULT_SETTINGS: BurstSettings = {
   groupLimitPerSecond: 40,
   broadcastPerSecond: 1,
   concurrency: 5,
-  batchSize: 10,
+  broadcastConcurrency: 2,
+  batchSize: 50,
   directCallers: 32,
   fanOutGroups: 10_000,
   broadcasts: 20,
@@ -103,12 +105,12 @@ const runBurst = async (settings: BurstSettings) => {
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  const pace = (limit: number) => {
+  const pace = (limit: number, containers: number) => {
     process.env.TENCENT_CHAT_QUEUE_SENDS_PER_SECOND = String(
-      (limit * settings.paceShare) / settings.concurrency,
+      (limit * settings.paceShare) / containers,
     );
     process.env.TENCENT_CHAT_QUEUE_GROUP_SENDS_PER_SECOND = String(
-      (settings.groupLimitPerSecond * settings.paceShare) / settings.concurrency,
+      (settings.groupLimitPerSecond * settings.paceShare) / containers,
     );
   };
   const count = (prefix: string) => servers.ask<Counts>({ ask: 'count', prefix });
@@ -157,17 +159,20 @@ const runBurst = async (settings: BurstSettings) => {
       .reduce((a, b) => a + b, 0);
   };
   /** The event source mapping over `concurrency` containers of one function. */
-  const consume = async (queue: { url: string; arn: string }, fn: string, batchSize: number) => {
-    const idle = await Promise.all(
-      Array.from({ length: settings.concurrency }, () => loadContainer(fn)),
-    );
+  const consume = async (
+    queue: { url: string; arn: string },
+    fn: string,
+    batchSize: number,
+    containers: number,
+  ) => {
+    const idle = await Promise.all(Array.from({ length: containers }, () => loadContainer(fn)));
     return startEventSourceMapping({
       client,
       queueUrl: queue.url,
       queueArn: queue.arn,
       batchSize,
       maximumBatchingWindowMs: 1_000,
-      maximumConcurrency: settings.concurrency,
+      maximumConcurrency: containers,
       invoke: async (event: SQSEvent) => {
         const container = idle.pop();
         if (!container) throw new Error('more invocations than containers');
@@ -234,9 +239,14 @@ const runBurst = async (settings: BurstSettings) => {
 
   try {
     // 1. The burst through the queue.
-    pace(settings.limitPerSecond);
+    pace(settings.limitPerSecond, settings.concurrency);
     const queue = await createQueue();
-    const mapping = await consume(queue, 'send-group-msg', settings.batchSize);
+    const mapping = await consume(
+      queue,
+      'send-group-msg',
+      settings.batchSize,
+      settings.concurrency,
+    );
     const body = (i: number, prefix: string) =>
       JSON.stringify({ GroupId: groupIds[i % groupIds.length], MsgBody: [text(`${prefix}-${i}`)] });
     await reset();
@@ -321,12 +331,17 @@ const runBurst = async (settings: BurstSettings) => {
 
     // 4. Broadcasts through their queue, merging off and on.
     const broadcastRun = async (merge: boolean) => {
-      pace(settings.broadcastPerSecond);
+      pace(settings.broadcastPerSecond, settings.broadcastConcurrency);
       process.env.TENCENT_CHAT_QUEUE_MERGE_BROADCASTS = String(merge);
       const broadcastQueue = await createQueue();
       const prefix = `broadcast-${merge ? 'merged' : 'single'}`;
       await reset();
-      const consumer = await consume(broadcastQueue, 'send-broadcast-msg', merge ? 10 : 1);
+      const consumer = await consume(
+        broadcastQueue,
+        'send-broadcast-msg',
+        merge ? 10 : 1,
+        settings.broadcastConcurrency,
+      );
       const began = Date.now();
       await enqueue(
         broadcastQueue.url,

@@ -10,8 +10,8 @@ import { type RunningSqs, startSqs } from '../emulators/sqs/server.ts';
 
 const SERVICE = 'tencent-chat-sender';
 const SEND_FUNCTIONS = ['send-group-msg', 'send-broadcast-msg', 'send-text-msg', 'send-custom-msg'];
-/** As serverless.yml's defaults: 10 receives, 60 s visibility, batches of 10, 1 s window. */
-const QUEUE_SETTINGS = { maxReceiveCount: 10, visibilityTimeoutSeconds: 60, batchSize: 10 };
+/** As serverless.yml's defaults: 10 receives, 60 s visibility, batches of 50, 1 s window. */
+const QUEUE_SETTINGS = { maxReceiveCount: 10, visibilityTimeoutSeconds: 60, batchSize: 50 };
 const MAXIMUM_CONCURRENCY: Record<string, number> = { 'send-broadcast-msg': 2 };
 const DEFAULT_CONCURRENCY = 5;
 

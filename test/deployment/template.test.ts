@@ -378,7 +378,7 @@ describe('The packaged CloudFormation template', () => {
         );
         expect(mapping).toMatchObject({
           FunctionName: { 'Fn::GetAtt': [`${name}LambdaFunction`, 'Arn'] },
-          BatchSize: name === 'SendBroadcastMsg' ? 1 : 10,
+          BatchSize: name === 'SendBroadcastMsg' ? 1 : 50,
           MaximumBatchingWindowInSeconds: 1,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
         });
