@@ -145,7 +145,8 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
       );
       let container = await newContainer();
       let crashed = false;
-      const invoke = async (event: SQSEvent) => {
+      let inFlight = 0;
+      const run = async (event: SQSEvent) => {
         if (scenario.invocation === 'crash-mid-batch' && !crashed && event.Records.length > 1) {
           crashed = true;
           const half = event.Records.slice(0, Math.ceil(event.Records.length / 2));
@@ -162,6 +163,14 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
         }
         return container(event, context());
       };
+      const invoke = async (event: SQSEvent) => {
+        inFlight += 1;
+        try {
+          return await run(event);
+        } finally {
+          inFlight -= 1;
+        }
+      };
       await client.send(
         new SendMessageBatchCommand({
           QueueUrl: queue.url,
@@ -177,11 +186,12 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
         maximumConcurrency: 2,
         waitTimeSeconds: 0,
       });
-      // Until the queue is empty: when nothing is visible, move the stand-in's clock on.
-      for (let step = 0; step < 400; step++) {
+      // Until the queue is empty: when nothing is visible and no invocation is under way, move
+      // the stand-in's clock on (a record being sent must not time out under the invocation).
+      for (let step = 0; step < 600; step++) {
         const { visible, waiting } = await depth(queue.url);
         if (visible + waiting === 0) break;
-        if (visible === 0) offset += 5_000;
+        if (visible === 0 && inFlight === 0) offset += 5_000;
         await sleep(25);
       }
       await mapping.stop();
