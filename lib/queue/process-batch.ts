@@ -1,9 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Command } from '../commands/command.ts';
 import { readConfig, readQueueConfig } from '../config.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
 import { logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
 import { sendOne } from '../send.ts';
 import { delayVisibility, requeue } from './give-back.ts';
@@ -154,11 +156,12 @@ const processSqsBatch = async <Request extends object>(
     context,
     throwOnFullBatchFailure: false,
   });
-  return giveBack(event.Records, response, unsent);
+  return giveBack(command.name, event.Records, response, unsent);
 };
 
 /** Requeues what pacing held back, and sets when SQS shows each failed record again. */
 const giveBack = async (
+  commandName: string,
   records: SQSRecord[],
   response: SQSBatchResponse,
   unsent: Map<string, Unsent>,
@@ -189,6 +192,10 @@ const giveBack = async (
       return [{ record, seconds }];
     }),
   );
+  // Counted on every batch, so that a batch that sent nothing still has its metrics.
+  if (!metrics.hasStoredMetrics()) metrics.addDimension('command', commandName);
+  metrics.addMetric('QueueRecordsRequeued', MetricUnit.Count, requeued.size);
+  metrics.addMetric('QueueRecordsReturned', MetricUnit.Count, stillFailed.length);
   if (requeued.size > 0 || stillFailed.length > 0) {
     logger.info('Batch answered', {
       records: records.length,

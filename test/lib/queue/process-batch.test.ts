@@ -195,6 +195,8 @@ describe('Function: processSqsBatch (through createHandler)', () => {
       idempotencyKey: original?.messageId,
     });
     expect(requeued?.attributes.ApproximateReceiveCount).toBe('1');
+    const blob = jsonLines(output.lines()).find((line) => 'QueueRecordsRequeued' in line);
+    expect(blob).toMatchObject({ QueueRecordsRequeued: 1, QueueRecordsReturned: 0 });
   });
 
   it('sends a requeued record with the Random of its first attempt', async () => {
