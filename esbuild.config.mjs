@@ -9,6 +9,7 @@ export const FUNCTIONS = [
   'send-broadcast-msg',
   'send-text-msg',
   'send-custom-msg',
+  'fan-out-group-msg',
 ];
 
 // tls-sig-api-v2 is CommonJS and calls require('crypto'); an ES module has no `require` unless

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { getSignedIdentity } from '../lib/usersig.ts';
 import {
   COMMANDS,
@@ -36,10 +36,7 @@ const settings = JSON.parse(settingsJson) as Settings;
 Object.assign(process.env, environmentFor(settings));
 const { naiveSend } = await import('./naive-sender.ts');
 
-const loadHandler = async (name: FunctionName, copy: string): Promise<Handler> => {
-  const file = pathToFileURL(new URL(`../dist/${name}/index.mjs`, import.meta.url).pathname);
-  return ((await import(`${file.href}?${copy}`)) as { handler: Handler }).handler;
-};
+const loadHandler = (name: FunctionName): Promise<Handler> => newContainer<Handler>(name);
 
 const control = async (path: string, method: string, body?: unknown) => {
   const response = await fetch(`${settings.tencentUrl}${path}`, {
@@ -152,7 +149,7 @@ const throughput = async (name: FunctionName, handler: Handler, offset: number) 
 
 /** A new container: how many secret reads and distinct UserSigs its first 1,000 invocations cost. */
 const workPerThousand = async (name: FunctionName) => {
-  const handler = await loadHandler(name, `work-${name}`);
+  const handler = await loadHandler(name);
   await control('/emulator/reset', 'POST');
   const before = await secretsCalls();
   for (let i = 0; i < 1_000; i += 1)
@@ -167,9 +164,7 @@ const workPerThousand = async (name: FunctionName) => {
 
 const results: Record<string, unknown> = { warm: {}, throughput: {}, workPerThousand: {} };
 const handlers = Object.fromEntries(
-  await Promise.all(
-    FUNCTION_NAMES.map(async (name) => [name, await loadHandler(name, 'warm')] as const),
-  ),
+  await Promise.all(FUNCTION_NAMES.map(async (name) => [name, await loadHandler(name)] as const)),
 ) as Record<FunctionName, Handler>;
 
 for (const delayMs of settings.delaysMs) {

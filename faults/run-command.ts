@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
+import { newContainer as startContainer } from '../emulators/lambda-container.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
@@ -56,14 +56,7 @@ Object.assign(process.env, {
 });
 
 const COMMAND = functionName.replaceAll('-', '_');
-let containers = 0;
-const newContainer = async (): Promise<Handler> => {
-  containers += 1;
-  const file = pathToFileURL(
-    new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname,
-  );
-  return ((await import(`${file.href}?container=${containers}`)) as { handler: Handler }).handler;
-};
+const newContainer = (): Promise<Handler> => startContainer<Handler>(functionName);
 
 /** One logical message, marked so that its deliveries can be found in the emulator's record. */
 const requestWith = (marker: string): Record<string, unknown> => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idempotencyViolations } from './idempotency-scenarios.ts';
-import { FUNCTION_NAMES, type FunctionName, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
+import { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
 
 /**
  * The fault-injection suite over the four built bundles: one process per function, run side by
@@ -21,18 +21,35 @@ interface SuiteResult {
   violations: string[];
 }
 
-const runner = fileURLToPath(new URL('./run-command.ts', import.meta.url));
-// The rows with the idempotency table on (faults/idempotency-scenarios.ts).
-const idempotencyRunner = fileURLToPath(new URL('./idempotency-run-command.ts', import.meta.url));
+const script = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
-const runFunction = async (
-  functionName: FunctionName,
-  runs: number,
-  dir: string,
-  script: string = runner,
-) => {
-  const outputFile = join(dir, `${functionName}-${script === runner ? 'base' : 'extra'}.json`);
-  const child = spawn(process.execPath, [script, functionName, String(runs), outputFile], {
+/** One process of the suite: a script and its arguments; the output file is added last. */
+interface SuitePart {
+  label: string;
+  args: string[];
+}
+
+/**
+ * The four functions' rows with the idempotency table off and queue mode's rows side by side, then
+ * the rows with the table on (faults/idempotency-scenarios.ts).
+ */
+const suitePhases = (runs: number): SuitePart[][] => [
+  [
+    ...FUNCTION_NAMES.map((name) => ({
+      label: `${name}-base`,
+      args: [script('./run-command.ts'), name, String(runs)],
+    })),
+    { label: 'queue', args: [script('./queue-scenarios.ts'), String(runs)] },
+  ],
+  FUNCTION_NAMES.map((name) => ({
+    label: `${name}-table-on`,
+    args: [script('./idempotency-run-command.ts'), name, String(runs)],
+  })),
+];
+
+const runPart = async ({ label, args }: SuitePart, dir: string) => {
+  const outputFile = join(dir, `${label}.json`);
+  const child = spawn(process.execPath, [...args, outputFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -44,9 +61,7 @@ const runFunction = async (
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0)
-    throw new Error(
-      `the fault run of ${functionName} exited with ${code}:\n${output.slice(-4_000)}`,
-    );
+    throw new Error(`the fault run ${label} exited with ${code}:\n${output.slice(-4_000)}`);
   const result = JSON.parse(await readFile(outputFile, 'utf8')) as {
     rows: Row[];
     secretKeys: string[];
@@ -69,12 +84,10 @@ const violationsOf = (row: Row): string[] => {
 const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
   const dir = await mkdtemp(join(tmpdir(), 'faults-'));
   try {
-    const results = await Promise.all(FUNCTION_NAMES.map((name) => runFunction(name, runs, dir)));
-    results.push(
-      ...(await Promise.all(
-        FUNCTION_NAMES.map((name) => runFunction(name, runs, dir, idempotencyRunner)),
-      )),
-    );
+    const results = [];
+    for (const phase of suitePhases(runs)) {
+      results.push(...(await Promise.all(phase.map((part) => runPart(part, dir)))));
+    }
     const rows = results.flatMap((result) => result.rows);
     const leaks = results.flatMap(({ output, secretKeys }) => [
       ...secretKeys.filter((key) => output.includes(key)).map(() => 'a secret key'),

@@ -69,6 +69,79 @@ const readInteger = (
   return value;
 };
 
+const readNumber = (
+  env: Environment,
+  name: string,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+): number => {
+  const text = readText(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      `Environment variable ${name} must be a number from ${min} to ${max}`,
+    );
+  }
+  return value;
+};
+
+/** Queue mode's settings (contract section 6; defaults in the README). */
+interface QueueConfig {
+  /** The most sends one container starts per second. */
+  sendsPerSecond: number;
+  /** The most sends to one group one container starts per second. */
+  groupSendsPerSecond: number;
+  /** Merge broadcasts taken together from one batch (send_broadcast_msg only). */
+  mergeBroadcasts: boolean;
+}
+
+/** Tencent's limits the queue defaults divide (reference B.6). */
+const TENCENT_LIMITS = { perCommandPerSecond: 200, perGroupPerSecond: 40 } as const;
+
+const QUEUE_DEFAULTS = {
+  /** Tencent's 200/s shared by the default maximum concurrency of 5. */
+  sendsPerSecond: 40,
+} as const;
+
+const readQueueConfig = (env: Environment = process.env): QueueConfig => {
+  const sendsPerSecond = readNumber(
+    env,
+    'TENCENT_CHAT_QUEUE_SENDS_PER_SECOND',
+    QUEUE_DEFAULTS.sendsPerSecond,
+    { min: 0.1, max: 1_000 },
+  );
+  // A container's share of the per-group limit is its share of the per-command limit.
+  const share = Math.min(1, sendsPerSecond / TENCENT_LIMITS.perCommandPerSecond);
+  const merge = readText(env, 'TENCENT_CHAT_QUEUE_MERGE_BROADCASTS') ?? 'false';
+  if (merge !== 'true' && merge !== 'false') {
+    throw new ConfigurationError(
+      'Environment variable TENCENT_CHAT_QUEUE_MERGE_BROADCASTS must be true or false',
+    );
+  }
+  return {
+    sendsPerSecond,
+    groupSendsPerSecond: readNumber(
+      env,
+      'TENCENT_CHAT_QUEUE_GROUP_SENDS_PER_SECOND',
+      Math.max(1, TENCENT_LIMITS.perGroupPerSecond * share),
+      { min: 0.1, max: TENCENT_LIMITS.perGroupPerSecond },
+    ),
+    mergeBroadcasts: merge === 'true',
+  };
+};
+
+/** The queue fan-outs feed (fan-out-group-msg only). */
+const readGroupQueueUrl = (env: Environment = process.env): string => {
+  const text = requireText(env, 'TENCENT_CHAT_GROUP_QUEUE_URL');
+  try {
+    new URL(text);
+  } catch {
+    throw new ConfigurationError('Environment variable TENCENT_CHAT_GROUP_QUEUE_URL must be a URL');
+  }
+  return text;
+};
+
 const readBaseUrl = (env: Environment): string => {
   const override = readText(env, 'TENCENT_CHAT_BASE_URL');
   if (override !== undefined) {
@@ -157,5 +230,13 @@ const readUnknownFieldsMode = (env: Environment = process.env): UnknownFieldsMod
   return mode;
 };
 
-export type { Config, Environment, UnknownFieldsMode };
-export { DEFAULTS, readConfig, readUnknownFieldsMode };
+export type { Config, Environment, QueueConfig, UnknownFieldsMode };
+export {
+  DEFAULTS,
+  QUEUE_DEFAULTS,
+  readConfig,
+  readGroupQueueUrl,
+  readQueueConfig,
+  readUnknownFieldsMode,
+  TENCENT_LIMITS,
+};

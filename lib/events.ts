@@ -1,12 +1,22 @@
 import { InvalidRequestError } from './errors.ts';
 
-/** How the function was invoked (contract section 3). */
+/** How the function was invoked (contract section 3). An SQS event is a batch of these. */
 type EventKind = 'http' | 'eventbridge' | 'direct';
 
 interface Invocation {
-  kind: EventKind;
+  kind: EventKind | 'sqs';
   request: unknown;
   idempotencyKey: string | undefined;
+}
+
+/** What queue mode needs of one SQS record (the fields Lambda's event source mapping sets). */
+interface SqsRecordLike {
+  messageId: string;
+  body: string;
+  eventSourceARN?: string;
+  receiptHandle?: string;
+  attributes?: { ApproximateReceiveCount?: string };
+  messageAttributes?: Record<string, { stringValue?: string | undefined } | undefined>;
 }
 
 type Json = Record<string, unknown>;
@@ -60,6 +70,33 @@ const optionalKey = (value: unknown, path: string): string | undefined => {
   return value;
 };
 
+const isSqsEvent = (event: unknown): event is { Records: SqsRecordLike[] } =>
+  isRecord(event) &&
+  Array.isArray(event.Records) &&
+  event.Records.length > 0 &&
+  event.Records.every((record) => isRecord(record) && record.eventSource === 'aws:sqs');
+
+/**
+ * One SQS record's request: its body is a request or the envelope `{ request, idempotencyKey }`;
+ * the key is the envelope's, else the record's messageId, so a re-delivery reuses its Random.
+ */
+const readSqsRecord = (record: SqsRecordLike): Invocation => {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw invalid('body', 'is not valid JSON (SQS message body)');
+  }
+  if (isEnvelope(body)) {
+    return {
+      kind: 'sqs',
+      request: body.request,
+      idempotencyKey: optionalKey(body.idempotencyKey, 'idempotencyKey') ?? record.messageId,
+    };
+  }
+  return { kind: 'sqs', request: body, idempotencyKey: record.messageId };
+};
+
 /** Only the event's kind, for answering when the event itself could not be read. */
 const eventKindOf = (event: unknown): EventKind => {
   if (isHttpEvent(event)) return 'http';
@@ -93,5 +130,5 @@ const readInvocation = (event: unknown): Invocation => {
   return { kind: 'direct', request: event, idempotencyKey: undefined };
 };
 
-export type { EventKind, Invocation };
-export { eventKindOf, readInvocation };
+export type { EventKind, Invocation, SqsRecordLike };
+export { eventKindOf, isEnvelope, isRecord, isSqsEvent, readInvocation, readSqsRecord };

@@ -14,16 +14,21 @@ interface SendFacts {
   attempts: number;
   /** Time spent calling Tencent, retries and backoff included; undefined when it was not called. */
   upstreamMs: number | undefined;
+  /** The fan-out a queued send belongs to: metadata, not a dimension (one value per fan-out). */
+  fanoutId?: string | undefined;
 }
 
-const recordSend = (result: SendResult, { attempts, upstreamMs }: SendFacts): void => {
-  metrics.addDimension('command', result.command);
+const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: SendFacts): void => {
+  // Queue mode records many sends in one blob; a function sends one command, so once is enough.
+  if (!metrics.hasStoredMetrics()) metrics.addDimension('command', result.command);
+  if (fanoutId !== undefined) metrics.addMetadata('fanoutId', fanoutId);
   if (result.ok) {
     metrics.addMetric('MessagesSent', MetricUnit.Count, 1);
   } else {
     // Failures by code in a blob of their own, so the code does not become a dimension of the rest.
     const failed = metrics.singleMetric();
     failed.addDimensions({ command: result.command, errorCode: result.error.code });
+    if (fanoutId !== undefined) failed.addMetadata('fanoutId', fanoutId);
     failed.addMetric('MessagesFailed', MetricUnit.Count, 1);
   }
   metrics.addMetric('Retries', MetricUnit.Count, Math.max(0, attempts - 1));

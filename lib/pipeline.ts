@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import type { Command } from './commands/command.ts';
-import { eventKindOf, readInvocation } from './events.ts';
+import { eventKindOf, isSqsEvent, readInvocation } from './events.ts';
 import { logger } from './logger.ts';
 import { metrics } from './metrics.ts';
 import { answer } from './results.ts';
@@ -22,6 +22,11 @@ const TIMEOUT_EARLY_MS = 50;
  */
 const createHandler = <Request extends object>(command: Command<Request>) => {
   const handle = async (event: unknown, context: Context) => {
+    if (isSqsEvent(event)) {
+      // Queue mode is loaded only by the containers that receive SQS batches.
+      const { processSqsBatch } = await import('./queue/process-batch.ts');
+      return processSqsBatch(command, event as SQSEvent, context);
+    }
     const eventKind = eventKindOf(event);
     const result = await sendOne(command, () => readInvocation(event), context, { eventKind });
     return answer(eventKind, result);

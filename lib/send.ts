@@ -20,6 +20,8 @@ interface SendOrigin {
   eventKind: EventKind | 'sqs';
   /** Set on the sends a fan-out queued, so that their log lines and metrics carry it. */
   fanoutId?: string;
+  /** Replaces the configured retry budget: queue mode gives a record back rather than wait. */
+  maxRetries?: number;
 }
 
 const identityProvider =
@@ -126,7 +128,7 @@ const sendOne = async <Request extends object>(
             body,
             budgetMs: budgetOf(context, config),
             attemptTimeoutMs: config.attemptTimeoutMs,
-            maxRetries: config.maxRetries,
+            maxRetries: origin.maxRetries ?? config.maxRetries,
             backoffBaseMs: config.backoffBaseMs,
             backoffMaxMs: config.backoffMaxMs,
             identity: identityProvider(config),
@@ -164,14 +166,19 @@ const sendOne = async <Request extends object>(
   } catch (error) {
     result = failureResult(command.name, asSendError(error), random, warnings);
   }
+  const { maxRetries: _retries, ...facts } = origin;
   logOutcome(result, {
-    ...origin,
+    ...facts,
     attempts: progress.attempts,
     durationMs: Date.now() - startedAt,
     upstreamMs: progress.upstreamMs,
     warnings: result.warnings,
   });
-  recordSend(result, { attempts: progress.attempts, upstreamMs: progress.upstreamMs });
+  recordSend(result, {
+    attempts: progress.attempts,
+    upstreamMs: progress.upstreamMs,
+    fanoutId: origin.fanoutId,
+  });
   return result;
 };
 

@@ -270,6 +270,113 @@ const operation = (command: (typeof COMMANDS)[number]) => {
   };
 };
 
+/** `POST /v1/group-fanouts`: one message for many groups, queued (README, "Endpoints"). */
+const FAN_OUT_PATH = '/v1/group-fanouts';
+const FAN_OUT_STATUSES = [400, 413, 500, 503] as const;
+
+const fanOutRequestSchema = () => {
+  const sendGroupMsg = COMMANDS.find((command) => command.name === 'send_group_msg');
+  if (!sendGroupMsg) throw new Error('send_group_msg is missing');
+  const group = requestSchema(sendGroupMsg) as {
+    properties: Record<string, unknown>;
+    required: string[];
+  };
+  const { GroupId: _groupId, ...properties } = group.properties;
+  return {
+    type: 'object',
+    required: ['GroupIds', 'Message'],
+    additionalProperties: false,
+    properties: {
+      GroupIds: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 10_000,
+        uniqueItems: true,
+        items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,48}$' },
+        description: 'The groups, each once: 1 to 48 printable ASCII characters',
+      },
+      Message: {
+        ...group,
+        properties,
+        required: group.required.filter((name) => name !== 'GroupId'),
+        description:
+          'Every send_group_msg field but GroupId, checked once as send_group_msg checks it',
+      },
+    },
+  };
+};
+
+const fanOutOperation = () => ({
+  post: {
+    operationId: 'fanOutGroupMsg',
+    summary: 'One message for up to 10,000 groups, queued and sent in queue mode',
+    description:
+      'Checks the message once and puts one send_group_msg per group on the send-group-msg queue, with the idempotency key `<fanoutId>:<GroupId>`; answers 202 once all are queued. All or nothing: a 503 says how many were queued, and repeating the fan-out under the same Idempotency-Key queues the rest without second copies.',
+    parameters: [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Becomes the fanoutId; a repeat under the same key gives no group a second copy.',
+        schema: { type: 'string', minLength: 1 },
+      },
+    ],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { $ref: '#/components/schemas/FanOutRequest' },
+          example: {
+            GroupIds: ['@TGS#2C5SZEAEF', 'demo-work-group'],
+            Message: {
+              MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'Hello, groups' } }],
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      202: {
+        description: 'Every group’s message is queued',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/FanOutResult' },
+            example: { ok: true, command: 'send_group_msg', fanoutId: 'campaign-42', queued: 2 },
+          },
+        },
+      },
+      ...Object.fromEntries(
+        FAN_OUT_STATUSES.map((status) => [
+          status,
+          {
+            description:
+              status === 503
+                ? 'Not every group’s message could be queued; the message says how many were (UPSTREAM_UNAVAILABLE)'
+                : STATUS_TEXT[status],
+            ...(status === 503 ? { headers: retryAfter } : {}),
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/FailureResult' } },
+            },
+          },
+        ]),
+      ),
+    },
+  },
+});
+
+const fanOutResult = {
+  type: 'object',
+  required: ['ok', 'command', 'fanoutId', 'queued'],
+  additionalProperties: false,
+  properties: {
+    ok: { const: true },
+    command: { const: 'send_group_msg' },
+    fanoutId: { type: 'string', description: 'The fan-out’s idempotency key, else a fresh UUID' },
+    queued: { type: 'integer', minimum: 1, description: 'Messages queued, one per group' },
+  },
+};
+
 const buildDocument = () => ({
   openapi: '3.1.0',
   info: {
@@ -285,9 +392,12 @@ const buildDocument = () => ({
     },
   ],
   security: [{ awsSigV4: [] }],
-  paths: Object.fromEntries(
-    COMMANDS.map((command) => [ROUTES[command.name].path, operation(command)]),
-  ),
+  paths: {
+    ...Object.fromEntries(
+      COMMANDS.map((command) => [ROUTES[command.name].path, operation(command)]),
+    ),
+    [FAN_OUT_PATH]: fanOutOperation(),
+  },
   components: {
     securitySchemes: {
       awsSigV4: {
@@ -303,7 +413,9 @@ const buildDocument = () => ({
       ...Object.fromEntries(
         COMMANDS.map((command) => [ROUTES[command.name].schema, requestSchema(command)]),
       ),
+      FanOutRequest: fanOutRequestSchema(),
       SuccessResult: successResult,
+      FanOutResult: fanOutResult,
       FailureResult: failureResult,
     },
   },
@@ -319,4 +431,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`wrote ${OPENAPI_FILE}`);
 }
 
-export { OPENAPI_FILE, ROUTES, renderOpenApi };
+export { FAN_OUT_PATH, OPENAPI_FILE, ROUTES, renderOpenApi };

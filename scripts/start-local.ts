@@ -4,6 +4,7 @@ import { startDynamoDb } from '../emulators/dynamodb/server.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { startLocalQueues } from './local-queues.ts';
 
 /**
  * `npm start`: the whole stack on this machine, with no AWS or Tencent account. The Tencent Chat
@@ -18,6 +19,7 @@ const PORTS = {
   tencent: Number(process.env.TENCENT_EMULATOR_PORT ?? 4100),
   secrets: Number(process.env.SECRETS_MANAGER_PORT ?? 4200),
   dynamodb: Number(process.env.DYNAMODB_PORT ?? 4300),
+  sqs: Number(process.env.SQS_PORT ?? 4400),
 };
 // The local stage's table (serverless.yml, custom.idempotency.tableName).
 const IDEMPOTENCY_TABLE = 'tencent-chat-sender-local-idempotency';
@@ -28,7 +30,7 @@ const explainPortInUse = (error: unknown): never => {
     const { port } = error as { port?: number };
     console.error(
       `Port ${port} is in use: is another npm start running? Stop it, or choose other ports with ` +
-        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT, SECRETS_MANAGER_PORT and DYNAMODB_PORT.',
+        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT, SECRETS_MANAGER_PORT, DYNAMODB_PORT and SQS_PORT.',
     );
     process.exit(1);
   }
@@ -54,6 +56,7 @@ const dynamodb = await startDynamoDb({
   port: PORTS.dynamodb,
   tables: [IDEMPOTENCY_TABLE],
 }).catch(explainPortInUse);
+const queues = await startLocalQueues({ port: PORTS.sqs }).catch(explainPortInUse);
 
 const offline = spawn(
   'npx',
@@ -71,6 +74,8 @@ const offline = spawn(
     `tencentBaseUrl=${tencent.url}`,
     '--param',
     `secretId=${SECRET_ID}`,
+    '--param',
+    `groupQueueUrl=${queues.groupQueueUrl}`,
   ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -81,6 +86,7 @@ const offline = spawn(
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+      AWS_ENDPOINT_URL_SQS: queues.sqs.url,
     },
   },
 );
@@ -88,7 +94,7 @@ offline.stdout.pipe(process.stdout);
 
 const stop = async (code = 0) => {
   offline.kill('SIGTERM');
-  await Promise.all([tencent.close(), secrets.close(), dynamodb.close()]);
+  await Promise.all([tencent.close(), secrets.close(), dynamodb.close(), queues.close()]);
   process.exit(code);
 };
 process.on('SIGINT', () => void stop());
@@ -107,6 +113,7 @@ const waitForApi = async (): Promise<void> => {
   throw new Error('serverless-offline did not start within 30 seconds');
 };
 await waitForApi();
+await queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);
 
 const api = `http://localhost:${PORTS.api}`;
 const curl = (path: string, body: unknown, headers: string[] = []) =>
@@ -136,6 +143,7 @@ Local stack is up (Ctrl-C stops it):
   Tencent Chat console (emulator)            ${tencent.url}/   (live transcripts, send form, faults)
   Secrets Manager stand-in                   ${secrets.url}
   DynamoDB stand-in (idempotency table)      ${dynamodb.url}   (${IDEMPOTENCY_TABLE})
+  SQS stand-in (queue mode)                  ${queues.sqs.url}   (${queues.sqs.url}/_control/queues)
 
 Try:
 
@@ -163,4 +171,8 @@ curl -s -X POST http://localhost:${PORTS.lambda}/2015-03-31/functions/tencent-ch
 
 # What the emulator received
 curl -s ${tencent.url}/emulator/messages
+
+# A fan-out: one message for three groups, queued and sent through the local queue (202 at once;
+# the groups receive it within a second or two, seen at ${tencent.url}/groups/demo-meeting)
+${curl('/v1/group-fanouts', { GroupIds: ['@TGS#2C5SZEAEF', 'demo-work-group', 'demo-meeting'], Message: { MsgBody: [text('Hello, three groups at once')] } }, ['Idempotency-Key: demo-fanout-1'])}
 `);

@@ -24,6 +24,16 @@ describe('npm run bench (smoke)', () => {
         BENCH_THROUGHPUT_INVOCATIONS: '64',
         BENCH_SKIP_PACKAGE: '1',
         BENCH_OUTPUT: output,
+        // Queue mode at a tenth of Tencent's limits: 200 messages over 20 groups.
+        BENCH_BURST: JSON.stringify({
+          messages: 200,
+          groups: 20,
+          limitPerSecond: 50,
+          groupLimitPerSecond: 10,
+          broadcastPerSecond: 2,
+          fanOutGroups: 100,
+          broadcasts: 6,
+        }),
       },
     });
 
@@ -31,6 +41,23 @@ describe('npm run bench (smoke)', () => {
     const results = JSON.parse(await readFile(output, 'utf8'));
     await rm(dir, { recursive: true, force: true });
     expect(stdout).toContain('Warm latency, emulator reply delay 20ms');
+    expect(stdout).toContain('Burst under Tencent');
+    // Queue mode: every message once, no rate-limit failure left to anyone.
+    expect(results.burst.queued).toMatchObject({
+      sent: 200,
+      duplicates: 0,
+      lost: 0,
+      rateLimitFailuresLeft: 0,
+    });
+    expect(results.burst.fanOut).toMatchObject({
+      queued: 100,
+      received: 100,
+      duplicates: 0,
+      lost: 0,
+    });
+    expect(results.burst.broadcasts.mergingOn).toMatchObject({ sent: 6, duplicates: 0, lost: 0 });
+    expect(results.burst.broadcasts.mergingOn.sends).toBeLessThan(6);
+    expect(results.burst.direct.sent + results.burst.direct.rateLimitFailuresLeft).toBe(200);
     for (const name of [
       'send-group-msg',
       'send-broadcast-msg',
@@ -53,5 +80,5 @@ describe('npm run bench (smoke)', () => {
         UpdateItem: 1,
       });
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_SCENARIOS } from '../faults/idempotency-scenarios.ts';
+import { QUEUE_SCENARIOS } from '../faults/queue-scenarios.ts';
 import { runFaultSuite } from '../faults/run.ts';
 import { FUNCTION_NAMES, SCENARIOS } from '../faults/scenarios.ts';
 
@@ -12,7 +13,8 @@ describe('Fault injection (one run of every scenario)', () => {
 
     // Assess
     expect(result.rows).toHaveLength(
-      (SCENARIOS.length + IDEMPOTENCY_SCENARIOS.length) * FUNCTION_NAMES.length,
+      (SCENARIOS.length + IDEMPOTENCY_SCENARIOS.length) * FUNCTION_NAMES.length +
+        QUEUE_SCENARIOS.length,
     );
     expect(result.violations).toStrictEqual([]);
     expect(result.leaks).toStrictEqual([]);
@@ -46,6 +48,20 @@ describe('Fault injection (one run of every scenario)', () => {
       reportedFailed: 1,
       lost: 0,
     });
+    // Queue mode: a poison record ends in the dead-letter queue; everything else is sent once.
+    expect(row('send-group-msg', 'queue: a poison record among good ones')).toMatchObject({
+      delivered: 5,
+      reportedFailed: 1,
+      lost: 0,
+    });
+    for (const scenario of QUEUE_SCENARIOS.filter((s) => !s.poison)) {
+      expect(row('send-group-msg', scenario.name)).toMatchObject({
+        delivered: scenario.messages,
+        reportedFailed: 0,
+        duplicates: 0,
+        lost: 0,
+      });
+    }
     expect(row('send-group-msg', 'Secrets Manager: endpoint down')).toMatchObject({
       delivered: 0,
       reportedFailed: 1,

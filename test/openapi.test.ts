@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../lib/commands/index.ts';
 import { validateRequest } from '../lib/validation.ts';
-import { OPENAPI_FILE, ROUTES, renderOpenApi } from '../scripts/openapi.ts';
+import { FAN_OUT_PATH, OPENAPI_FILE, ROUTES, renderOpenApi } from '../scripts/openapi.ts';
 import { loadOpenApi, type OpenApi } from './support/openapi.ts';
 import {
   SEED_BROADCAST_REQUEST,
@@ -29,13 +29,20 @@ describe('openapi.yaml', () => {
     expect(await readFile(OPENAPI_FILE, 'utf8')).toBe(renderOpenApi());
   });
 
-  it('documents the four routes with IAM security and every response of the contract', () => {
-    const paths = openApi.resolved.paths;
+  it('documents the five routes with IAM security and every response of the contract', () => {
+    const { [FAN_OUT_PATH]: fanOut, ...paths } = openApi.resolved.paths;
     expect(Object.keys(paths).sort()).toStrictEqual(
       Object.values(ROUTES)
         .map((route) => route.path)
         .sort(),
     );
+    expect(Object.keys(fanOut?.post.responses ?? {}).sort()).toStrictEqual([
+      '202',
+      '400',
+      '413',
+      '500',
+      '503',
+    ]);
     for (const { post } of Object.values(paths)) {
       expect(Object.keys(post.responses).sort()).toStrictEqual([
         '200',
@@ -52,6 +59,17 @@ describe('openapi.yaml', () => {
       ]);
     }
     expect(openApi.document.security).toStrictEqual([{ awsSigV4: [] }]);
+  });
+
+  it('describes the fan-out request: group IDs once each, and the message without GroupId', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const schemas = (openApi.resolved.components as { schemas: Record<string, object> }).schemas;
+    const validate = ajv.compile(schemas.FanOutRequest ?? {});
+    const Message = { MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] };
+    expect(validate({ GroupIds: ['a', '@TGS#2C5SZEAEF'], Message })).toBe(true);
+    expect(validate({ GroupIds: ['a', 'a'], Message })).toBe(false);
+    expect(validate({ GroupIds: [], Message })).toBe(false);
+    expect(validate({ GroupIds: ['a'], Message: { ...Message, GroupId: 'a' } })).toBe(false);
   });
 
   it('accepts the seed examples, and rejects what the functions reject, with its request schemas', () => {

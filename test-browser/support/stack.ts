@@ -18,6 +18,7 @@ const PORTS = {
   TENCENT_EMULATOR_PORT: '4380',
   SECRETS_MANAGER_PORT: '4480',
   DYNAMODB_PORT: '4580',
+  SQS_PORT: '4680',
 };
 
 const READY = 'What the emulator received';

@@ -25,6 +25,8 @@ const FUNCTIONS = {
   SendTextMsg: { dist: 'send-text-msg', route: 'POST /v1/room-text-messages' },
   SendCustomMsg: { dist: 'send-custom-msg', route: 'POST /v1/room-custom-messages' },
 };
+const FAN_OUT = { dist: 'fan-out-group-msg', route: 'POST /v1/group-fanouts' };
+const ROUTES = [...Object.values(FUNCTIONS), FAN_OUT].map((f) => f.route);
 
 const packageService = async (
   params: string[] = [],
@@ -73,6 +75,14 @@ const cloudFormationSub = (text: string): string => text.replaceAll('%{', '${');
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+const byJson = (a: unknown, b: unknown): number =>
+  JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+/** The four send queues, the only ones the send functions may read or change. */
+const SEND_QUEUE_ARNS = ['SendBroadcastMsg', 'SendCustomMsg', 'SendGroupMsg', 'SendTextMsg'].map(
+  (name) => ({ 'Fn::GetAtt': [`${name}Queue`, 'Arn'] }),
+);
+
 let plain: { template: Template; dir: string };
 let variant: { template: Template; dir: string };
 
@@ -88,18 +98,17 @@ describe('The packaged CloudFormation template', () => {
       'secretKmsKeyArn=arn:aws:kms:eu-west-1:111122223333:key/1234',
       'idempotency=on',
       'idempotencyLifetimeSeconds=3600',
+      'mergeBroadcasts=true',
     ]);
   }, 120_000);
   afterAll(async () => {
     await Promise.all([plain, variant].map(({ dir }) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('has the four functions on nodejs24.x, arm64, each with its own bundle and handler', () => {
+  it('has the four send functions and the fan-out on nodejs24.x, arm64, each with its own bundle and handler', () => {
     const functions = ofType(plain.template, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id).sort()).toStrictEqual(
-      Object.keys(FUNCTIONS)
-        .map((name) => `${name}LambdaFunction`)
-        .sort(),
+      [...Object.keys(FUNCTIONS), 'FanOutGroupMsg'].map((name) => `${name}LambdaFunction`).sort(),
     );
     for (const [name, { dist }] of Object.entries(FUNCTIONS)) {
       const fn = plain.template.Resources[`${name}LambdaFunction`]?.Properties;
@@ -141,15 +150,11 @@ describe('The packaged CloudFormation template', () => {
       expect(file).toMatch(/^dist\/send-text-msg\/(chunks\/)?[\w.-]+\.mjs(\.map)?$/);
   });
 
-  it('routes the four paths, every one with AWS_IAM authorization', () => {
+  it('routes the five paths, every one with AWS_IAM authorization', () => {
     const routes = ofType(plain.template, 'AWS::ApiGatewayV2::Route').map(
       ([, route]) => route.Properties,
     );
-    expect(routes.map((route) => route.RouteKey).sort()).toStrictEqual(
-      Object.values(FUNCTIONS)
-        .map((f) => f.route)
-        .sort(),
-    );
+    expect(routes.map((route) => route.RouteKey).sort()).toStrictEqual([...ROUTES].sort());
     for (const route of routes) expect(route.AuthorizationType).toBe('AWS_IAM');
   });
 
@@ -157,7 +162,7 @@ describe('The packaged CloudFormation template', () => {
     const routes = ofType(variant.template, 'AWS::ApiGatewayV2::Route').map(
       ([, route]) => route.Properties,
     );
-    expect(routes).toHaveLength(4);
+    expect(routes).toHaveLength(5);
     for (const route of routes) expect(route.AuthorizationType).toBe('JWT');
     const [[, authorizer]] = ofType(variant.template, 'AWS::ApiGatewayV2::Authorizer') as [
       [string, Resource],
@@ -190,6 +195,10 @@ describe('The packaged CloudFormation template', () => {
       'logs:PutLogEvents',
       'logs:TagResource',
       'secretsmanager:GetSecretValue',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
       'sqs:SendMessage',
     ]);
     const secret = statements.find((statement: Statement) =>
@@ -209,6 +218,13 @@ describe('The packaged CloudFormation template', () => {
     const sqs = statements.filter((statement: Statement) => statement.Action === 'sqs:SendMessage');
     for (const statement of sqs)
       expect(statement.Resource).toStrictEqual({ 'Fn::GetAtt': ['FailedSendsQueue', 'Arn'] });
+    const queueActions = statements.filter((statement: Statement) =>
+      asList(statement.Action).some((action) =>
+        ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage'].includes(String(action)),
+      ),
+    );
+    for (const statement of queueActions)
+      expect(asList(statement.Resource).sort(byJson)).toStrictEqual(SEND_QUEUE_ARNS);
     // Conditions: a name is not an ARN, and without a key the KMS policy is not created.
     expect(plain.template.Conditions.HasSecretKmsKey).toStrictEqual({
       'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
@@ -311,7 +327,7 @@ describe('The packaged CloudFormation template', () => {
     const groups = ofType(plain.template, 'AWS::Logs::LogGroup').map(
       ([, group]) => group.Properties,
     );
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.RetentionInDays).toBe(30);
   });
 
@@ -368,5 +384,110 @@ describe('The packaged CloudFormation template', () => {
       asList(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
     );
     expect(dynamoStatements).toHaveLength(1);
+  });
+  describe('queue mode', () => {
+    const sendQueues = Object.keys(FUNCTIONS);
+
+    it('has per send function a queue with a 14-day retention redriving to its own dead-letter queue', () => {
+      for (const name of sendQueues) {
+        const queue = plain.template.Resources[`${name}Queue`];
+        const deadLetters = plain.template.Resources[`${name}DeadLetterQueue`];
+        expect(queue?.Type).toBe('AWS::SQS::Queue');
+        expect(deadLetters?.Type).toBe('AWS::SQS::Queue');
+        expect(queue?.Properties).toMatchObject({
+          MessageRetentionPeriod: 1_209_600,
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [`${name}DeadLetterQueue`, 'Arn'] },
+            maxReceiveCount: 10,
+          },
+        });
+        expect(deadLetters?.Properties.MessageRetentionPeriod).toBe(1_209_600);
+      }
+    });
+
+    it('keeps each queue’s visibility timeout at six times its function’s timeout or more', () => {
+      for (const name of sendQueues) {
+        const timeout = plain.template.Resources[`${name}LambdaFunction`]?.Properties.Timeout;
+        const visibility = plain.template.Resources[`${name}Queue`]?.Properties.VisibilityTimeout;
+        expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+      }
+    });
+
+    it('alarms as soon as a dead-letter queue holds a message', () => {
+      for (const name of sendQueues) {
+        expect(plain.template.Resources[`${name}DeadLetterAlarm`]?.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            { Name: 'QueueName', Value: { 'Fn::GetAtt': [`${name}DeadLetterQueue`, 'QueueName'] } },
+          ],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+      }
+    });
+
+    it('feeds each send function from its queue, reporting partial batch failures, under Tencent’s limits', () => {
+      const mappings = ofType(plain.template, 'AWS::Lambda::EventSourceMapping').map(
+        ([, mapping]) => mapping.Properties,
+      );
+      expect(mappings).toHaveLength(4);
+      for (const name of sendQueues) {
+        const mapping = mappings.find(
+          (candidate) => candidate.EventSourceArn['Fn::GetAtt'][0] === `${name}Queue`,
+        );
+        expect(mapping).toMatchObject({
+          FunctionName: { 'Fn::GetAtt': [`${name}LambdaFunction`, 'Arn'] },
+          BatchSize: name === 'SendBroadcastMsg' ? 1 : 50,
+          MaximumBatchingWindowInSeconds: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+        const pace = Number(
+          plain.template.Resources[`${name}LambdaFunction`]?.Properties.Environment.Variables
+            .TENCENT_CHAT_QUEUE_SENDS_PER_SECOND,
+        );
+        const limit = name === 'SendBroadcastMsg' ? 1 : 200;
+        expect(pace).toBeGreaterThan(0);
+        expect(mapping?.ScalingConfig.MaximumConcurrency * pace).toBeLessThanOrEqual(limit);
+      }
+    });
+
+    it('turns broadcast merging on only through its parameter', () => {
+      const variables = (template: Template) =>
+        template.Resources.SendBroadcastMsgLambdaFunction?.Properties.Environment.Variables;
+      expect(variables(plain.template).TENCENT_CHAT_QUEUE_MERGE_BROADCASTS).toBe('false');
+      expect(variables(variant.template).TENCENT_CHAT_QUEUE_MERGE_BROADCASTS).toBe('true');
+    });
+
+    it('gives the fan-out its own role: logs, and SendMessage on the send-group-msg queue only', () => {
+      const fn = plain.template.Resources.FanOutGroupMsgLambdaFunction?.Properties;
+      expect(fn).toMatchObject({
+        Handler: `dist/${FAN_OUT.dist}/index.handler`,
+        Role: { 'Fn::GetAtt': ['FanOutRole', 'Arn'] },
+      });
+      expect(fn?.Timeout).toBeLessThan(30);
+      expect(fn?.MemorySize).toBe(1024);
+      expect(fn?.Environment.Variables.TENCENT_CHAT_GROUP_QUEUE_URL).toStrictEqual({
+        Ref: 'SendGroupMsgQueue',
+      });
+      const statements = plain.template.Resources.FanOutRole?.Properties.Policies.flatMap(
+        (policy: Policy) => policy.PolicyDocument.Statement,
+      );
+      expect(
+        statements.filter((statement: Statement) => !String(statement.Action).startsWith('logs:')),
+      ).toStrictEqual([
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': ['SendGroupMsgQueue', 'Arn'] },
+        },
+      ]);
+      const logs = statements.find((statement: Statement) =>
+        asList(statement.Action).includes('logs:PutLogEvents'),
+      );
+      expect(logs.Resource['Fn::Sub']).toContain(
+        '/aws/lambda/tencent-chat-sender-prod-fan-out-group-msg:',
+      );
+    });
   });
 });

@@ -14,7 +14,9 @@ const PORTS = {
   TENCENT_EMULATOR_PORT: '4180',
   SECRETS_MANAGER_PORT: '4280',
   DYNAMODB_PORT: '4390',
+  SQS_PORT: '4490',
 };
+const FAN_OUT_GROUPS = ['@TGS#2C5SZEAEF', 'demo-work-group', 'demo-meeting'];
 
 let local: ChildProcess;
 let printed = '';
@@ -47,7 +49,7 @@ describe('npm start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    await waitFor('What the emulator received', 60_000);
+    await waitFor('Hello, three groups at once', 60_000);
   }, 70_000);
 
   afterAll(() => {
@@ -62,6 +64,7 @@ describe('npm start', () => {
       '/v1/broadcast-messages',
       '/v1/room-text-messages',
       '/v1/room-custom-messages',
+      '/v1/group-fanouts',
     ];
     for (const route of routes)
       expect(commands.some((command) => command.includes(route))).toBe(true);
@@ -74,7 +77,8 @@ describe('npm start', () => {
     }
 
     // Assess
-    const [group, broadcast, text, textAgain, custom, invalid, scheduled, received] = answers;
+    const [group, broadcast, text, textAgain, custom, invalid, scheduled, received, fanOut] =
+      answers;
     expect(group).toMatchObject({ ok: true, command: 'send_group_msg' });
     expect(broadcast).toMatchObject({ ok: true, command: 'send_broadcast_msg' });
     expect(text).toMatchObject({ ok: true, command: 'send_text_msg' });
@@ -90,7 +94,34 @@ describe('npm start', () => {
       'send_custom_msg',
       'send_broadcast_msg',
     ]);
+    expect(fanOut).toStrictEqual({
+      ok: true,
+      command: 'send_group_msg',
+      fanoutId: 'demo-fanout-1',
+      queued: 3,
+    });
   }, 30_000);
+
+  it('delivers the printed fan-out through the local queue, once to each group', async () => {
+    // Act: the pollers invoke send-group-msg with the queued records
+    const emulator = `http://127.0.0.1:${PORTS.TENCENT_EMULATOR_PORT}`;
+    let fanned: { targets: string[] }[] = [];
+    for (let attempt = 0; attempt < 100 && fanned.length < FAN_OUT_GROUPS.length; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const messages = (await (await fetch(`${emulator}/emulator/messages`)).json()) as {
+        targets: string[];
+        msgBody: { MsgContent: { Text?: string } }[];
+      }[];
+      fanned = messages.filter(
+        (message) => message.msgBody[0]?.MsgContent.Text === 'Hello, three groups at once',
+      );
+    }
+
+    // Assess
+    expect(fanned.flatMap((message) => message.targets).sort()).toStrictEqual(
+      [...FAN_OUT_GROUPS].sort(),
+    );
+  }, 15_000);
 
   it('shows the delivered messages on the emulator pages it names', async () => {
     const page = await (

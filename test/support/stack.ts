@@ -1,5 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { newContainer } from '../../emulators/lambda-container.ts';
 import {
   type RunningSecretsManager,
   startSecretsManager,
@@ -68,20 +68,9 @@ const startStack = async (options: EmulatorOptions = {}): Promise<Stack> => {
   };
 };
 
-let generation = 0;
-
-/**
- * Imports a built bundle as a fresh module: a new container, with empty caches. The query string
- * makes Node treat it as a module it has not loaded yet.
- */
-const loadBundle = async (command: CommandName): Promise<Handler> => {
-  generation += 1;
-  const file = new URL(`../../dist/${FUNCTIONS[command]}/index.mjs`, import.meta.url);
-  const module = (await import(`${pathToFileURL(file.pathname).href}?container=${generation}`)) as {
-    handler: Handler;
-  };
-  return module.handler;
-};
+/** Loads a built bundle in a new container, with empty caches (emulators/lambda-container.ts). */
+const loadBundle = (command: CommandName): Promise<Handler> =>
+  newContainer<Handler>(FUNCTIONS[command]);
 
 /** A Lambda context with a deadline, as the runtime passes it. */
 const lambdaContext = (timeoutMs = 10_000, awsRequestId: string = crypto.randomUUID()): Context => {

@@ -1,0 +1,99 @@
+import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { startSqs } from '../emulators/sqs/server.ts';
+import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+
+/**
+ * The burst benchmark's servers, in a process of their own (as SQS and Tencent are elsewhere):
+ * the Tencent emulator enforcing the limits it is given, with the benchmark's groups, the Secrets
+ * Manager stand-in and the SQS stand-in. Prints the URLs as one JSON line; answers the
+ * benchmark's questions about what the emulator received over IPC.
+ * Usage (spawned with an IPC channel): node bench/burst-servers.ts <settings JSON>
+ */
+
+interface ServerSettings {
+  /** Groups `burst-group-<i>` and `fan-group-<i>` (bench/burst.ts names them the same way). */
+  groups: number;
+  fanOutGroups: number;
+  limitPerSecond: number;
+  groupLimitPerSecond: number;
+  broadcastPerSecond: number;
+}
+
+type Question =
+  | { id: number; ask: 'reset' }
+  | { id: number; ask: 'count'; prefix: string }
+  | { id: number; ask: 'targets' };
+
+const settings = JSON.parse(process.argv[2] ?? '{}') as ServerSettings;
+const tencent = await startTencentChatEmulator({
+  groups: {
+    ...Object.fromEntries(
+      [
+        ...Array.from({ length: settings.groups }, (_, i) => `burst-group-${i}`),
+        ...Array.from({ length: settings.fanOutGroups }, (_, i) => `fan-group-${i}`),
+      ].map((id) => [id, 'Public' as const]),
+    ),
+    'live-lobby': 'AVChatRoom',
+    'live-stage': 'AVChatRoom',
+  },
+  limits: {
+    perCommandPerSecond: settings.limitPerSecond,
+    perGroupPerSecond: settings.groupLimitPerSecond,
+    broadcastPerSecond: settings.broadcastPerSecond,
+  },
+});
+const secrets = await startSecretsManager({
+  secrets: {
+    'tencent-chat/admin': JSON.stringify({
+      sdkAppId: DEFAULT_APP.sdkAppId,
+      secretKey: DEFAULT_APP.secretKey,
+      adminIdentifier: DEFAULT_APP.admins[0],
+    }),
+  },
+});
+const sqs = await startSqs();
+const { emulator } = tencent;
+
+const textsOf = (prefix: string): string[] =>
+  emulator.messages.flatMap((message) =>
+    (message.msgBody as { MsgContent?: { Text?: string } }[])
+      .map((element) => element.MsgContent?.Text ?? '')
+      .filter((text) => text.startsWith(prefix)),
+  );
+const rateLimitAnswers = (): number =>
+  emulator.requests.filter((request) => /ErrorCode (10023|60007|60011)/.test(request.outcome ?? ''))
+    .length + emulator.stats.dropped;
+
+const answer = (question: Question): unknown => {
+  switch (question.ask) {
+    case 'reset':
+      emulator.reset();
+      return {};
+    case 'count': {
+      const texts = textsOf(question.prefix);
+      return {
+        total: texts.length,
+        unique: new Set(texts).size,
+        sends: emulator.messages.length,
+        rateLimitAnswers: rateLimitAnswers(),
+      };
+    }
+    case 'targets': {
+      const targets = emulator.messages.flatMap((message) => message.targets);
+      return {
+        total: targets.length,
+        distinct: new Set(targets).size,
+        rateLimitAnswers: rateLimitAnswers(),
+      };
+    }
+  }
+};
+
+process.on('message', (question: Question) => {
+  process.send?.({ id: question.id, answer: answer(question) });
+});
+process.on('disconnect', () => {
+  Promise.all([tencent.close(), secrets.close(), sqs.close()]).then(() => process.exit(0));
+});
+console.log(JSON.stringify({ tencentUrl: tencent.url, secretsUrl: secrets.url, sqsUrl: sqs.url }));

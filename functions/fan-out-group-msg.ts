@@ -1,0 +1,3 @@
+import { createFanOutHandler } from '../lib/fan-out/handler.ts';
+
+export const handler = createFanOutHandler();

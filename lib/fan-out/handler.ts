@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { readConfig, readGroupQueueUrl } from '../config.ts';
+import { isSendError, SendError } from '../errors.ts';
+import { eventKindOf, readInvocation } from '../events.ts';
+import { logger, redact } from '../logger.ts';
+import { metrics } from '../metrics.ts';
+import {
+  type FailureResult,
+  failureResult,
+  type HttpResponse,
+  httpResponse,
+  InvocationFailedError,
+} from '../results.ts';
+import { enqueueAll } from './enqueue.ts';
+import { readFanOutRequest } from './request.ts';
+
+/** The answer of a fan-out once every group's message is queued (contract section 4). */
+interface FanOutResult {
+  ok: true;
+  command: 'send_group_msg';
+  fanoutId: string;
+  queued: number;
+}
+
+const TIMEOUT_EARLY_MS = 50;
+const DEFAULT_BUDGET_MS = 30_000;
+
+const budgetOf = (context: Partial<Context> | undefined): number => {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? context.getRemainingTimeInMillis()
+      : DEFAULT_BUDGET_MS;
+  let reserve = 300;
+  try {
+    reserve = readConfig().deadlineReserveMs;
+  } catch {
+    // The fan-out needs no Tencent settings; the default reserve will do.
+  }
+  return remaining - reserve;
+};
+
+const asSendError = (error: unknown): SendError => {
+  if (isSendError(error)) return error;
+  logger.error('Unexpected fan-out failure', {
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: redact(error instanceof Error ? error.message : String(error)),
+  });
+  return new SendError('INTERNAL_ERROR', 'Internal error');
+};
+
+/**
+ * One fan-out: check the groups and the message once, then queue one send_group_msg per group
+ * with the idempotency key `<fanoutId>:<GroupId>`. All or nothing: if any group's message could
+ * not be queued, the fan-out fails and says how many were; repeating it under the same key
+ * queues the rest, and the groups already queued get no second copy (same keys, same Random).
+ */
+const fanOut = async (event: unknown, context: Context): Promise<FanOutResult> => {
+  const startedAt = Date.now();
+  const invocation = readInvocation(event);
+  const { groupIds, message } = readFanOutRequest(invocation.request);
+  const queueUrl = readGroupQueueUrl();
+  const fanoutId = invocation.idempotencyKey ?? randomUUID();
+  const messages = groupIds.map((GroupId, index) => ({
+    id: String(index),
+    body: JSON.stringify({
+      request: { ...message, GroupId },
+      idempotencyKey: `${fanoutId}:${GroupId}`,
+    }),
+    fanoutId,
+  }));
+  const outcome = await enqueueAll(queueUrl, messages, Date.now() + budgetOf(context));
+  metrics.addMetadata('fanoutId', fanoutId);
+  metrics.addMetric('FanOutMessagesQueued', MetricUnit.Count, outcome.queued);
+  logger.info(outcome.unqueued === 0 ? 'Fan-out queued' : 'Fan-out not fully queued', {
+    fanoutId,
+    groups: groupIds.length,
+    queued: outcome.queued,
+    unqueued: outcome.unqueued,
+    durationMs: Date.now() - startedAt,
+  });
+  if (outcome.unqueued > 0) {
+    const again = invocation.idempotencyKey
+      ? 'repeat the fan-out with the same idempotency key to queue the rest'
+      : 'repeat it with an idempotency key to avoid second copies';
+    throw new SendError(
+      'UPSTREAM_UNAVAILABLE',
+      `Queued ${outcome.queued} of ${groupIds.length} group messages (fan-out ${fanoutId}); ${again}`,
+      {
+        details: [
+          {
+            path: 'GroupIds',
+            message: `${outcome.queued} of ${groupIds.length} queued${outcome.lastError ? `; SQS: ${outcome.lastError}` : ''}`,
+          },
+        ],
+      },
+    );
+  }
+  return { ok: true, command: 'send_group_msg', fanoutId, queued: outcome.queued };
+};
+
+const fanOutFailure = (error: unknown): FailureResult =>
+  failureResult('send_group_msg', asSendError(error), undefined);
+
+/** The fan-out function: HTTP (202 or the error's status), or direct invoke (result or throw). */
+const createFanOutHandler = () => {
+  const handle = async (event: unknown, context: Context): Promise<FanOutResult | HttpResponse> => {
+    const http = eventKindOf(event) === 'http';
+    try {
+      const result = await fanOut(event, context);
+      if (!http) return result;
+      return {
+        statusCode: 202,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result),
+      };
+    } catch (error) {
+      const failure = fanOutFailure(error);
+      if (http) return httpResponse(failure);
+      throw new InvocationFailedError(failure);
+    }
+  };
+
+  return middy({ timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler(handle);
+};
+
+export type { FanOutResult };
+export { createFanOutHandler };

@@ -1,0 +1,26 @@
+import type { ErrorCode } from '../errors.ts';
+
+/**
+ * When SQS shows a failed record again (README, "Queue mode"). A record that cannot succeed on
+ * a retry (a bad request) comes back at once, so it reaches the dead-letter queue after the
+ * receive limit without waiting; anything else backs off with its receive count, so that the
+ * queue's receive limit spans a long Tencent outage (5 s, 10 s, 20 s, … up to 15 minutes).
+ */
+const FIRST_DELAY_SECONDS = 5;
+const MAX_DELAY_SECONDS = 900;
+
+const NEVER_BETTER: ReadonlySet<string> = new Set<ErrorCode>([
+  'INVALID_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+]);
+
+const visibilityDelaySeconds = (code: string, receiveCount: number): number => {
+  if (NEVER_BETTER.has(code)) return 0;
+  const exponent = Math.max(0, Math.min(20, receiveCount - 1));
+  return Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** exponent);
+};
+
+/** A rate-limited record is requeued this many seconds later (Tencent counts per second). */
+const RATE_LIMIT_DELAY_SECONDS = 1;
+
+export { RATE_LIMIT_DELAY_SECONDS, visibilityDelaySeconds };
