@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
+import { type LoopbackServer, readBody } from '../loopback-server.ts';
 import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
+import {
+  handleNetworkControl,
+  type Network,
+  type NetworkOptions,
+  startNetworkedServer,
+} from './network.ts';
 import { indexPage, targetPage } from './pages.ts';
 
 /**
@@ -10,6 +16,8 @@ import { indexPage, targetPage } from './pages.ts';
 
 interface RunningEmulator extends LoopbackServer {
   emulator: TencentChatEmulator;
+  /** HTTPS, round-trip time and keep-alive (network.ts); counts connections and handshakes. */
+  network: Network;
 }
 
 const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
@@ -162,15 +170,22 @@ const route = async (
 };
 
 const startTencentChatEmulator = async (
-  options: EmulatorOptions & { port?: number; host?: string } = {},
+  options: EmulatorOptions & { port?: number; host?: string; network?: NetworkOptions } = {},
 ): Promise<RunningEmulator> => {
   const emulator = new TencentChatEmulator(options);
-  const loopback = await startLoopbackServer((request, response) => {
-    route(emulator, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 400, { error: String(error) });
-    });
-  }, options);
-  return { ...loopback, emulator };
+  const networked = await startNetworkedServer(
+    (request, response) => {
+      const pending =
+        request.url === '/emulator/network'
+          ? handleNetworkControl(networked.network, request, response)
+          : route(emulator, request, response);
+      pending.catch((error: unknown) => {
+        if (!response.headersSent) sendJson(response, 400, { error: String(error) });
+      });
+    },
+    { ...options.network, port: options.port, host: options.host },
+  );
+  return { ...networked, emulator };
 };
 
 export type { RunningEmulator };
