@@ -3,7 +3,7 @@ import { Agent, request } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_CA_FILE } from '../../emulators/tencent-chat/network.ts';
+import { type NetworkOptions, TEST_CA_FILE } from '../../emulators/tencent-chat/network.ts';
 import {
   type RunningEmulator,
   startTencentChatEmulator,
@@ -12,7 +12,7 @@ import {
 const ca = readFileSync(TEST_CA_FILE);
 let running: RunningEmulator | undefined;
 
-const start = async (network: Parameters<typeof startTencentChatEmulator>[0]['network']) => {
+const start = async (network: NetworkOptions) => {
   running = await startTencentChatEmulator({ network });
   return running;
 };
