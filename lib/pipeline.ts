@@ -8,6 +8,7 @@ import { logger } from './logger.ts';
 import { metrics } from './metrics.ts';
 import { answer } from './results.ts';
 import { sendOne } from './send.ts';
+import { warmUp } from './warm-up.ts';
 
 /**
  * Middy's last resort, for an invocation that somehow outlives its own budget. Its abort signal is
@@ -21,6 +22,7 @@ const TIMEOUT_EARLY_MS = 50;
  * event kind expects.
  */
 const createHandler = <Request extends object>(command: Command<Request>) => {
+  warmUp();
   const handle = async (event: unknown, context: Context) => {
     const eventKind = eventKindOf(event);
     const result = await sendOne(command, () => readInvocation(event), context, { eventKind });

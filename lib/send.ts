@@ -138,4 +138,4 @@ const sendOne = async <Request extends object>(
 };
 
 export type { SendOrigin };
-export { sendOne };
+export { identityProvider, sendOne };

@@ -1,5 +1,6 @@
 import ky, { isForceRetryError, isHTTPError, isNetworkError, isTimeoutError } from 'ky';
 import type { Command } from './commands/command.ts';
+import { fetchOverKeptConnections } from './connections.ts';
 import { beforeDeadline } from './deadline.ts';
 import { isSendError, SendError } from './errors.ts';
 import { freshRandom } from './idempotency.ts';
@@ -157,6 +158,7 @@ const sendToTencent = async (
       .post(commandUrl(baseUrl, command, identity), {
         body: bodyText,
         headers: { 'content-type': 'application/json' },
+        fetch: fetchOverKeptConnections,
         timeout: Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
         totalTimeout: Math.max(1, deadline - Date.now()),
         retry: {

@@ -31,6 +31,11 @@ interface NetworkOptions {
   keepAliveMs?: number;
   /** Whether replies carry `Keep-Alive: timeout=N` (default true). */
   announceKeepAlive?: boolean;
+  /**
+   * The client is not told when the server closes a connection: its next write gets a reset, as
+   * behind a NAT that forgot the flow, or when the close is still on its way (needs `rttMs`).
+   */
+  silentClose?: boolean;
 }
 
 interface NetworkStats {
@@ -72,6 +77,7 @@ const DEFAULTS: Required<NetworkOptions> = {
   rttMs: 0,
   keepAliveMs: 5_000,
   announceKeepAlive: true,
+  silentClose: false,
 };
 
 /** Delivers actions in order, each not before its time. */
@@ -100,7 +106,14 @@ const delayLine = () => {
 };
 
 /** One client connection through the relay: both directions delayed by half a round trip. */
-const relay = (client: Socket, serverPort: number, host: string, rttMs: () => number): Socket => {
+const relay = (
+  client: Socket,
+  serverPort: number,
+  host: string,
+  settings: Required<NetworkOptions>,
+): Socket => {
+  const rttMs = () => settings.rttMs;
+  let serverGone = false;
   const upstream = tcpConnect(serverPort, host);
   const acceptedAt = performance.now();
   client.setNoDelay(true);
@@ -113,8 +126,8 @@ const relay = (client: Socket, serverPort: number, host: string, rttMs: () => nu
   const towardClient = () => performance.now() + half();
   client.on('data', (chunk: Buffer) =>
     toServer.push(towardServer(), () => {
-      if (!upstream.destroyed && upstream.writable) upstream.write(chunk);
-      else client.resetAndDestroy();
+      if (!serverGone && !upstream.destroyed && upstream.writable) upstream.write(chunk);
+      else toClient.push(towardClient(), () => client.resetAndDestroy());
     }),
   );
   upstream.on('data', (chunk: Buffer) =>
@@ -123,17 +136,22 @@ const relay = (client: Socket, serverPort: number, host: string, rttMs: () => nu
     }),
   );
   client.on('end', () => toServer.push(towardServer(), () => upstream.end()));
-  upstream.on('end', () => toClient.push(towardClient(), () => client.end()));
+  upstream.on('end', () => {
+    serverGone = true;
+    if (!settings.silentClose) toClient.push(towardClient(), () => client.end());
+  });
   // A reset travels like any packet: the other side learns of it half a round trip later.
   client.on('error', () => toServer.push(towardServer(), () => upstream.resetAndDestroy()));
   upstream.on('error', () => toClient.push(towardClient(), () => client.resetAndDestroy()));
   client.on('close', () => toServer.push(towardServer(), () => upstream.destroy()));
-  upstream.on('close', () =>
+  upstream.on('close', () => {
+    serverGone = true;
+    if (settings.silentClose) return;
     toClient.push(towardClient(), () => {
       client.destroy();
       toServer.clear();
-    }),
-  );
+    });
+  });
   return upstream;
 };
 
@@ -210,7 +228,7 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
       const server = createTcpServer((client) => {
         relayed.add(client);
         client.once('close', () => relayed.delete(client));
-        relay(client, serverPort, host, () => settings.rttMs);
+        relay(client, serverPort, host, settings);
       });
       front = server;
       await new Promise<void>((resolve, reject) => {
@@ -224,8 +242,11 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
       for (const [key, value] of Object.entries(changes)) {
         if (key === 'rttMs' || key === 'keepAliveMs') {
           if (typeof value === 'number' && value >= 0) settings[key] = value;
-        } else if (key === 'announceKeepAlive' && typeof value === 'boolean') {
-          settings.announceKeepAlive = value;
+        } else if (
+          (key === 'announceKeepAlive' || key === 'silentClose') &&
+          typeof value === 'boolean'
+        ) {
+          settings[key] = value;
         }
       }
     },
