@@ -138,14 +138,18 @@ const sendToTencent = async (
 
   const attempt = async (identity: SignedIdentity): Promise<Attempt> => {
     const group = command.deduplicatedByRandom;
+    // Not AbortSignal.timeout: its timer cannot be cleared and lives on after every fast reply.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('The attempt timed out', 'TimeoutError')),
+      Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
+    );
     try {
       const response = await fetchOverKeptConnections(commandUrl(baseUrl, command, identity), {
         method: 'POST',
         headers: JSON_HEADERS,
         body: bodyText,
-        signal: AbortSignal.timeout(
-          Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
-        ),
+        signal: controller.signal,
       });
       const text = await response.text();
       if (!response.ok) {
@@ -189,6 +193,8 @@ const sendToTencent = async (
         return { failure, retryable: group || failedBeforeSending(error) };
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   };
 
