@@ -31,7 +31,7 @@ const send = async () => {
 
 const firstMs = await send();
 const results = { importMs, first: { ms: firstMs, ...(await counted('first')) } };
-await sleep(200);
+if (Number(warmText) > 0) await sleep(200);
 const warm = [];
 // Lambda's runtime API calls come between two invocations; without a turn of the event loop here,
 // undici has not yet put the connection back in its pool and opens another.

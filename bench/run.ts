@@ -18,7 +18,7 @@ import { environmentFor, FUNCTION_NAMES, requestFor, summary } from './workload.
  * bare POST and a naive sender, throughput, and work per 1,000 invocations, all in one run on this
  * machine. Prints tables and writes bench/results.json (or BENCH_OUTPUT). BENCH_ITERATIONS,
  * BENCH_COLD_SAMPLES, BENCH_THROUGHPUT_INVOCATIONS, BENCH_RTTS_MS, BENCH_GAPS_S and
- * BENCH_WARM_SENDS shrink it for a smoke run.
+ * BENCH_WARM_SENDS and BENCH_FIRST_SENDS shrink it for a smoke run.
  */
 
 const run = promisify(execFile);
@@ -33,6 +33,7 @@ const settings = {
   rttsMs: (process.env.BENCH_RTTS_MS ?? '0,50,200').split(',').map(Number),
   gapsSeconds: (process.env.BENCH_GAPS_S ?? '5,30,120').split(',').map(Number),
   warmSends: Number(process.env.BENCH_WARM_SENDS ?? 20),
+  firstSendSamples: Number(process.env.BENCH_FIRST_SENDS ?? 6),
   skipPackage: process.env.BENCH_SKIP_PACKAGE === '1',
 };
 const benchStartedAt = Date.now();
@@ -203,6 +204,7 @@ try {
     rttsMs: settings.rttsMs,
     gapsSeconds: settings.gapsSeconds,
     warmSends: settings.warmSends,
+    firstSendSamples: settings.firstSendSamples,
   });
   const warmResults = await warm(servers.urls);
   const warmCpuOverheadMs = Object.fromEntries(

@@ -26,6 +26,7 @@ describe('npm run bench (smoke)', () => {
         BENCH_RTTS_MS: '0,20',
         BENCH_GAPS_S: '0.2',
         BENCH_WARM_SENDS: '3',
+        BENCH_FIRST_SENDS: '1',
         BENCH_OUTPUT: output,
       },
     });
