@@ -80,26 +80,36 @@ const DEFAULTS: Required<NetworkOptions> = {
   silentClose: false,
 };
 
-/** Delivers actions in order, each not before its time. */
+/**
+ * Delivers actions in order, each not before its time, and late by well under a millisecond:
+ * a timer brings it to the last millisecond (timers fire up to a millisecond late), then it polls.
+ */
 const delayLine = () => {
   const queue: { at: number; action: () => void }[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let waiting = false;
   let last = 0;
   const pump = (): void => {
-    timer = undefined;
     const now = performance.now();
     while (queue.length > 0 && (queue[0]?.at ?? 0) <= now) queue.shift()?.action();
     const next = queue[0];
-    if (next) timer = setTimeout(pump, Math.max(0, next.at - now));
+    if (!next) {
+      waiting = false;
+      return;
+    }
+    const wait = next.at - now;
+    if (wait > 1.5) setTimeout(pump, wait - 1.5);
+    else setImmediate(pump);
   };
   return {
     push: (at: number, action: () => void): void => {
       last = Math.max(last, at);
       queue.push({ at: last, action });
-      if (!timer) timer = setTimeout(pump, Math.max(0, last - performance.now()));
+      if (!waiting) {
+        waiting = true;
+        pump();
+      }
     },
     clear: (): void => {
-      if (timer) clearTimeout(timer);
       queue.length = 0;
     },
   };
