@@ -166,7 +166,7 @@ const noteKeepAlive = (header: string | null): void => {
   announcedKeepAliveMs = seconds === undefined ? undefined : Number(seconds) * 1000;
 };
 
-/** fetch over the kept connections: what the Tencent client hands to ky. */
+/** fetch over the kept connections: what the Tencent client sends with. */
 const fetchOverKeptConnections = async (
   input: Request | URL | string,
   init?: RequestInit,

@@ -12,7 +12,7 @@ import { warmUp } from './warm-up.ts';
 
 /**
  * Middy's last resort, for an invocation that somehow outlives its own budget. Its abort signal is
- * not handed to ky: the budget already bounds every attempt (totalTimeout), and combining signals
+ * not handed to the Tencent client: the budget already bounds every attempt, and combining signals
  * costs about 0.15 ms a send.
  */
 const TIMEOUT_EARLY_MS = 50;
