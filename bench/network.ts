@@ -125,7 +125,7 @@ const networkSection = async ({
         onWarm: (startGaps) => {
           gapStarters.push(startGaps);
           if (gapStarters.length === containers.length) {
-            gapStarters.forEach((start, k) => setTimeout(start, k * 300));
+            for (const [k, start] of gapStarters.entries()) setTimeout(start, k * 300);
           }
           warmDone();
         },

@@ -29,7 +29,7 @@ const SOURCES = {
     "    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event),",
     '  });',
     '  const reply = await response.json();',
-    '  if (reply.ErrorCode !== 0) throw new Error(`ErrorCode ${reply.ErrorCode}`);',
+    "  if (reply.ErrorCode !== 0) throw new Error('ErrorCode ' + reply.ErrorCode);",
     '  return { ok: true };',
     '};',
   ],
