@@ -7,19 +7,25 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { type BurstResults, printBurstTables, runBurstProcess } from './burst-report.ts';
+import { coldEndToEnd } from './cold-end-to-end.ts';
 import {
   type IdempotencyResults,
   measureIdempotency,
   printIdempotency,
   startupFiles,
 } from './idempotency.ts';
+import { networkSection } from './network.ts';
+import { printNetworkTables } from './print-network.ts';
+import { buildSenders } from './senders.ts';
 import { environmentFor, FUNCTION_NAMES, requestFor, summary } from './workload.ts';
 
 /**
- * `npm run bench`: size, cold start, warm latency against a bare POST and a naive sender,
- * throughput, and work per 1,000 invocations, all in one run on this machine. Prints a table and
- * writes bench/results.json (or BENCH_OUTPUT). BENCH_ITERATIONS, BENCH_COLD_SAMPLES and
- * BENCH_THROUGHPUT_INVOCATIONS shrink it for a smoke run.
+ * `npm run bench`: size, cold start, cold start end to end against the hand-written sender, sends
+ * over a real-like network (HTTPS, round-trip times, idle gaps), warm latency and CPU against a
+ * bare POST and a naive sender, throughput, and work per 1,000 invocations, all in one run on this
+ * machine. Prints tables and writes bench/results.json (or BENCH_OUTPUT). BENCH_ITERATIONS,
+ * BENCH_COLD_SAMPLES, BENCH_THROUGHPUT_INVOCATIONS, BENCH_RTTS_MS, BENCH_GAPS_S and
+ * BENCH_WARM_SENDS and BENCH_FIRST_SENDS shrink it for a smoke run.
  */
 
 const run = promisify(execFile);
@@ -29,9 +35,15 @@ const settings = {
   coldSamples: Number(process.env.BENCH_COLD_SAMPLES ?? 20),
   throughputInvocations: Number(process.env.BENCH_THROUGHPUT_INVOCATIONS ?? 4_000),
   concurrency: 32,
-  delaysMs: [0, 20],
+  // Network delays are measured by the network section, over HTTPS and with connection set-up.
+  delaysMs: [0],
+  rttsMs: (process.env.BENCH_RTTS_MS ?? '0,50,200').split(',').map(Number),
+  gapsSeconds: (process.env.BENCH_GAPS_S ?? '5,30,120').split(',').map(Number),
+  warmSends: Number(process.env.BENCH_WARM_SENDS ?? 20),
+  firstSendSamples: Number(process.env.BENCH_FIRST_SENDS ?? 6),
   skipPackage: process.env.BENCH_SKIP_PACKAGE === '1',
 };
+const benchStartedAt = Date.now();
 const output = process.env.BENCH_OUTPUT ?? join(root, 'bench/results.json');
 const work = await mkdtemp(join(tmpdir(), 'bench-'));
 
@@ -183,14 +195,35 @@ const warm = async (urls: { tencentUrl: string; secretsUrl: string }) => {
 };
 
 const baselines = await buildBaselines();
+const senders = await buildSenders(work);
 const servers = await startServers();
 try {
   const measuredSizes = await sizes();
-  const cold = await coldStart(
-    { ...baselines, ...Object.fromEntries(FUNCTION_NAMES.map((name) => [name, bundleFile(name)])) },
-    servers.urls,
-  );
+  const bundles = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, bundleFile(name)]));
+  const cold = await coldStart({ ...baselines, ...bundles }, servers.urls);
+  const coldEndToEndResults = await coldEndToEnd({
+    bundles: bundles as Record<(typeof FUNCTION_NAMES)[number], string>,
+    senders,
+    secretsUrl: servers.urls.secretsUrl,
+    samples: settings.coldSamples,
+  });
+  const network = await networkSection({
+    files: { ours: bundleFile('send-text-msg'), ...senders },
+    secretsUrl: servers.urls.secretsUrl,
+    rttsMs: settings.rttsMs,
+    gapsSeconds: settings.gapsSeconds,
+    warmSends: settings.warmSends,
+    firstSendSamples: settings.firstSendSamples,
+  });
   const warmResults = await warm(servers.urls);
+  const warmCpuOverheadMs = Object.fromEntries(
+    Object.entries(
+      warmResults.warm['0ms'] as Record<string, { handler: Percentiles; bare: Percentiles }>,
+    ).map(([name, { handler, bare }]) => [
+      name,
+      { p50: handler.p50 - bare.p50, p99: handler.p99 - bare.p99 },
+    ]),
+  );
   const idempotency = await measureIdempotency(servers.urls, settings, work);
   // Queue mode under Tencent's limits: its own servers and process (bench/burst.ts).
   const burst = await runBurstProcess(work, process.env.BENCH_BURST);
@@ -208,12 +241,18 @@ try {
       ),
     ),
     coldStart: cold,
+    coldEndToEnd: coldEndToEndResults,
+    network,
     ...warmResults,
     idempotency,
     burst,
+    warmCpuOverheadMs,
+    totalSeconds: (Date.now() - benchStartedAt) / 1000,
   };
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
+  printNetworkTables(results);
+  console.log(`\nwrote ${output}; the whole benchmark took ${round(results.totalSeconds, 0)} s`);
 } finally {
   servers.stop();
   await rm(work, { recursive: true, force: true });
@@ -342,5 +381,4 @@ function printTable(results: BenchResults) {
   );
   printIdempotency(results.idempotency, table);
   printBurstTables(results.burst, table);
-  console.log(`\nwrote ${output}`);
 }

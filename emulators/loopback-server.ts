@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What both local stand-ins need of an HTTP server on loopback. */
@@ -20,10 +21,19 @@ const readBody = (request: IncomingMessage): Promise<string> =>
 
 const startLoopbackServer = async (
   handle: (request: IncomingMessage, response: ServerResponse) => void,
-  { port = 0, host = '127.0.0.1' }: { port?: number | undefined; host?: string | undefined } = {},
+  {
+    port = 0,
+    host = '127.0.0.1',
+    tls,
+  }: {
+    port?: number | undefined;
+    host?: string | undefined;
+    /** Serve HTTPS with this certificate and key. */
+    tls?: { cert: Buffer; key: Buffer } | undefined;
+  } = {},
 ): Promise<LoopbackServer> => {
   const sockets = new Set<Socket>();
-  const server = createServer(handle);
+  const server: Server = tls ? createHttpsServer(tls, handle) : createServer(handle);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -38,7 +48,7 @@ const startLoopbackServer = async (
   const address = server.address() as AddressInfo;
   return {
     server,
-    url: `http://${host}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -115,9 +115,10 @@ const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> 
     }
     if (scenario.kind === 'secrets') {
       const fault = scenario.secretsFault ?? {};
-      const handler = await newContainer();
       if (fault.endpointDown) process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = closedPort.url;
       if (fault.error || fault.delayMs) secrets.addFault({ count: fault.count ?? 1, ...fault });
+      // The fault is in place before the container starts: its init already fetches the secret.
+      const handler = await newContainer();
       const outcome = await invoke(handler, { request, idempotencyKey: marker });
       process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
       secrets.clearFaults();

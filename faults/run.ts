@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freezeViolations, runFreezeDrill } from './freeze-drill.ts';
 import { idempotencyViolations } from './idempotency-scenarios.ts';
 import { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
 
@@ -16,6 +17,8 @@ import { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
 
 interface SuiteResult {
   rows: Row[];
+  /** The freeze drill (freeze-drill.ts): every message delivered once, none reported failed. */
+  freezeRows: Row[];
   injectedFaults: number;
   leaks: string[];
   violations: string[];
@@ -84,10 +87,15 @@ const violationsOf = (row: Row): string[] => {
 const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
   const dir = await mkdtemp(join(tmpdir(), 'faults-'));
   try {
-    const results = [];
-    for (const phase of suitePhases(runs)) {
-      results.push(...(await Promise.all(phase.map((part) => runPart(part, dir)))));
-    }
+    const runPhases = async () => {
+      const results = [];
+      for (const phase of suitePhases(runs)) {
+        results.push(...(await Promise.all(phase.map((part) => runPart(part, dir)))));
+      }
+      return results;
+    };
+    // The freeze drill (faults/freeze-drill.ts) runs beside them, in processes of its own.
+    const [results, freezeRows] = await Promise.all([runPhases(), runFreezeDrill(runs, dir)]);
     const rows = results.flatMap((result) => result.rows);
     const leaks = results.flatMap(({ output, secretKeys }) => [
       ...secretKeys.filter((key) => output.includes(key)).map(() => 'a secret key'),
@@ -95,16 +103,21 @@ const runFaultSuite = async (runs: number): Promise<SuiteResult> => {
     ]);
     return {
       rows,
+      freezeRows,
       injectedFaults: rows.reduce((sum, row) => sum + row.runs, 0),
       leaks,
-      violations: [...rows.flatMap(violationsOf), ...idempotencyViolations(rows)],
+      violations: [
+        ...rows.flatMap(violationsOf),
+        ...idempotencyViolations(rows),
+        ...freezeViolations(freezeRows),
+      ],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 };
 
-const printTable = ({ rows, injectedFaults, leaks, violations }: SuiteResult): void => {
+const printTable = ({ rows, freezeRows, injectedFaults, leaks, violations }: SuiteResult): void => {
   const header = [
     'fault',
     'runs',
@@ -114,26 +127,31 @@ const printTable = ({ rows, injectedFaults, leaks, violations }: SuiteResult): v
     'lost',
     'over deadline',
   ];
-  for (const functionName of FUNCTION_NAMES) {
-    const body = rows
-      .filter((row) => row.functionName === functionName)
-      .map((row) =>
-        [
-          row.afterReceipt ? `${row.fault} *` : row.fault,
-          row.runs,
-          row.delivered,
-          row.reportedFailed,
-          row.duplicates,
-          row.lost,
-          row.overDeadline,
-        ].map(String),
-      );
+  const groups: [string, Row[]][] = [
+    ...FUNCTION_NAMES.map((name): [string, Row[]] => [
+      name,
+      rows.filter((row) => row.functionName === name),
+    ]),
+    ['freeze drill (HTTPS, 20 ms round trip)', freezeRows],
+  ];
+  for (const [title, group] of groups) {
+    const body = group.map((row) =>
+      [
+        `${group === freezeRows ? `${row.functionName}: ` : ''}${row.fault}${row.afterReceipt ? ' *' : ''}`,
+        row.runs,
+        row.delivered,
+        row.reportedFailed,
+        row.duplicates,
+        row.lost,
+        row.overDeadline,
+      ].map(String),
+    );
     const widths = header.map((_, i) =>
       Math.max(header[i]?.length ?? 0, ...body.map((row) => row[i]?.length ?? 0)),
     );
     const line = (cells: string[]) =>
       `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-    console.log(`\n${functionName}`);
+    console.log(`\n${title}`);
     console.log(line(header));
     console.log(line(widths.map((width) => '-'.repeat(width))));
     for (const row of body) console.log(line(row));

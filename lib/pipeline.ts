@@ -8,10 +8,11 @@ import { logger } from './logger.ts';
 import { metrics } from './metrics.ts';
 import { answer } from './results.ts';
 import { sendOne } from './send.ts';
+import { warmUp } from './warm-up.ts';
 
 /**
  * Middy's last resort, for an invocation that somehow outlives its own budget. Its abort signal is
- * not handed to ky: the budget already bounds every attempt (totalTimeout), and combining signals
+ * not handed to the Tencent client: the budget already bounds every attempt, and combining signals
  * costs about 0.15 ms a send.
  */
 const TIMEOUT_EARLY_MS = 50;
@@ -21,6 +22,7 @@ const TIMEOUT_EARLY_MS = 50;
  * event kind expects.
  */
 const createHandler = <Request extends object>(command: Command<Request>) => {
+  warmUp();
   const handle = async (event: unknown, context: Context) => {
     if (isSqsEvent(event)) {
       // Queue mode is loaded only by the containers that receive SQS batches.

@@ -25,6 +25,7 @@ const SECRETS_MANAGER_CLIENT_CONFIG = {
 // concurrent callers share the one fetch that is under way. Both are made on first use.
 let provider: SecretsProvider | undefined;
 const fetchesUnderWay = new Map<string, Promise<AdminCredentials>>();
+let lastParsed: { text: unknown; credentials: AdminCredentials } | undefined;
 
 /** The AWS error name or the system error code, never the message (it may quote the request). */
 const describeFailure = (error: unknown): string => {
@@ -93,7 +94,11 @@ const fetchAdminCredentials = async ({
       { cause: error },
     );
   }
-  return parseAdminCredentials(secretText);
+  // Powertools hands back the cached text on every call: parse it once per value, not per send.
+  if (lastParsed && lastParsed.text === secretText) return lastParsed.credentials;
+  const credentials = parseAdminCredentials(secretText);
+  lastParsed = { text: secretText, credentials };
+  return credentials;
 };
 
 /**
@@ -112,6 +117,7 @@ const getAdminCredentials = (options: FetchOptions): Promise<AdminCredentials> =
 const clearSecretCache = (): void => {
   fetchesUnderWay.clear();
   provider = undefined;
+  lastParsed = undefined;
 };
 
 export type { AdminCredentials };

@@ -183,4 +183,4 @@ const sendOne = async <Request extends object>(
 };
 
 export type { SendOrigin };
-export { sendOne };
+export { identityProvider, sendOne };

@@ -9,6 +9,8 @@ interface SignedIdentity {
 }
 
 interface CachedSignature {
+  /** The credentials signed with: the same object is known to match without hashing again. */
+  credentials: AdminCredentials;
   credentialsKey: string;
   identity: SignedIdentity;
   renewAtMs: number;
@@ -35,7 +37,8 @@ const getSignedIdentity = (
   lifetimeSeconds: number,
   { renew = false, nowMs = Date.now() }: { renew?: boolean; nowMs?: number } = {},
 ): SignedIdentity => {
-  const credentialsKey = credentialsKeyOf(credentials);
+  const credentialsKey =
+    cached?.credentials === credentials ? cached.credentialsKey : credentialsKeyOf(credentials);
   const reusable = cached?.credentialsKey === credentialsKey && nowMs < cached.renewAtMs;
   if (cached && reusable && !renew) {
     return cached.identity;
@@ -48,6 +51,7 @@ const getSignedIdentity = (
   };
   generated += 1;
   cached = {
+    credentials,
     credentialsKey,
     identity,
     renewAtMs: nowMs + lifetimeSeconds * 1000 * RENEW_AFTER_FRACTION,

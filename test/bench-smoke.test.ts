@@ -23,6 +23,10 @@ describe('npm run bench (smoke)', () => {
         BENCH_COLD_SAMPLES: '1',
         BENCH_THROUGHPUT_INVOCATIONS: '64',
         BENCH_SKIP_PACKAGE: '1',
+        BENCH_RTTS_MS: '0,20',
+        BENCH_GAPS_S: '0.2',
+        BENCH_WARM_SENDS: '3',
+        BENCH_FIRST_SENDS: '1',
         BENCH_OUTPUT: output,
         // Queue mode at a tenth of Tencent's limits: 200 messages over 20 groups.
         BENCH_BURST: JSON.stringify({
@@ -40,7 +44,16 @@ describe('npm run bench (smoke)', () => {
     // Assess
     const results = JSON.parse(await readFile(output, 'utf8'));
     await rm(dir, { recursive: true, force: true });
-    expect(stdout).toContain('Warm latency, emulator reply delay 20ms');
+    expect(stdout).toContain('Warm latency, emulator reply delay 0ms');
+    expect(stdout).toContain('send-text-msg over HTTPS, round trip 20ms');
+    expect(stdout).toMatch(/the whole benchmark took \d+ s/);
+    for (const sender of ['ours', 'hand-written', 'bare']) {
+      const figures = results.network.byRtt['20ms'][sender];
+      expect(figures.first).toMatchObject({ connections: 1, tlsHandshakes: 1 });
+      expect(figures.first.ms).toBeGreaterThanOrEqual(3 * 20);
+      expect(figures.warm.connections).toBe(0);
+      expect(figures.gaps['0.2s'].connections).toBe(0);
+    }
     expect(stdout).toContain('Burst under Tencent');
     // Queue mode: every message once, no rate-limit failure left to anyone.
     expect(results.burst.queued).toMatchObject({
@@ -67,6 +80,9 @@ describe('npm run bench (smoke)', () => {
       expect(results.sizes[name].minifiedBytes).toBeGreaterThan(100_000);
       expect(results.coldStart.importMs[name].p50).toBeGreaterThan(0);
       expect(results.warm['0ms'][name].handler.n).toBe(5);
+      expect(results.coldEndToEnd.byFunction[name].ours.endToEndMs.n).toBe(1);
+      expect(results.coldEndToEnd.byFunction[name].handWritten.endToEndMs.n).toBe(1);
+      expect(results.warmCpuOverheadMs[name].p50).toEqual(expect.any(Number));
       expect(results.throughput[name].perSecond).toBeGreaterThan(0);
       expect(results.workPerThousand[name]).toMatchObject({
         getSecretValueCalls: 1,

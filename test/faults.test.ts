@@ -16,6 +16,11 @@ describe('Fault injection (one run of every scenario)', () => {
       (SCENARIOS.length + IDEMPOTENCY_SCENARIOS.length) * FUNCTION_NAMES.length +
         QUEUE_SCENARIOS.length,
     );
+    // The freeze drill: two keep-alive variants, every function, each message sent exactly once.
+    expect(result.freezeRows).toHaveLength(2 * FUNCTION_NAMES.length);
+    for (const row of result.freezeRows) {
+      expect(row).toMatchObject({ runs: 1, delivered: 1, reportedFailed: 0, duplicates: 0 });
+    }
     expect(result.violations).toStrictEqual([]);
     expect(result.leaks).toStrictEqual([]);
     const row = (functionName: string, fault: string) =>

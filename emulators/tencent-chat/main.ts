@@ -5,7 +5,19 @@ import { startTencentChatEmulator } from './server.ts';
 // TENCENT_EMULATOR_REPLY_DELAY_MS adds a delay before every reply.
 const port = Number(process.env.TENCENT_EMULATOR_PORT ?? 4100);
 const replyDelayMs = Number(process.env.TENCENT_EMULATOR_REPLY_DELAY_MS ?? 0);
-const running = await startTencentChatEmulator({ port, replyDelayMs });
+// The network model (network.ts): TENCENT_EMULATOR_TLS=1 serves HTTPS (trust tls/ca.pem through
+// NODE_EXTRA_CA_CERTS), TENCENT_EMULATOR_RTT_MS adds a round-trip time, TENCENT_EMULATOR_KEEP_ALIVE_MS
+// sets the keep-alive, TENCENT_EMULATOR_ANNOUNCE_KEEP_ALIVE=0 leaves it unannounced.
+const env = process.env;
+const network = {
+  tls: env.TENCENT_EMULATOR_TLS === '1',
+  ...(env.TENCENT_EMULATOR_RTT_MS && { rttMs: Number(env.TENCENT_EMULATOR_RTT_MS) }),
+  ...(env.TENCENT_EMULATOR_KEEP_ALIVE_MS && {
+    keepAliveMs: Number(env.TENCENT_EMULATOR_KEEP_ALIVE_MS),
+  }),
+  announceKeepAlive: env.TENCENT_EMULATOR_ANNOUNCE_KEEP_ALIVE !== '0',
+};
+const running = await startTencentChatEmulator({ port, replyDelayMs, network });
 console.log(`Tencent Chat emulator on ${running.url}`);
 console.log(
   `  SDKAppID ${DEFAULT_APP.sdkAppId}, admin "${DEFAULT_APP.admins[0]}"; groups and rooms: ${running.url}/`,

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
+import { type LoopbackServer, readBody } from '../loopback-server.ts';
 import { type ConsoleHandler, type ConsoleOptions, consoleRoutes } from './console/routes.ts';
 import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
+import {
+  handleNetworkControl,
+  type Network,
+  type NetworkOptions,
+  startNetworkedServer,
+} from './network.ts';
 
 /**
  * The emulator over HTTP on loopback: Tencent's four commands under /v4, a control API under
@@ -11,6 +17,8 @@ import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './e
 
 interface RunningEmulator extends LoopbackServer {
   emulator: TencentChatEmulator;
+  /** HTTPS, round-trip time and keep-alive (network.ts); counts connections and handshakes. */
+  network: Network;
 }
 
 const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
@@ -158,16 +166,24 @@ const route = async (
 };
 
 const startTencentChatEmulator = async (
-  options: EmulatorOptions & ConsoleOptions & { port?: number; host?: string } = {},
+  options: EmulatorOptions &
+    ConsoleOptions & { port?: number; host?: string; network?: NetworkOptions } = {},
 ): Promise<RunningEmulator> => {
   const emulator = new TencentChatEmulator(options);
   const consoleRoute = consoleRoutes(emulator, options);
-  const loopback = await startLoopbackServer((request, response) => {
-    route(emulator, consoleRoute, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 400, { error: String(error) });
-    });
-  }, options);
-  return { ...loopback, emulator };
+  const networked = await startNetworkedServer(
+    (request, response) => {
+      const pending =
+        request.url === '/emulator/network'
+          ? handleNetworkControl(networked.network, request, response)
+          : route(emulator, consoleRoute, request, response);
+      pending.catch((error: unknown) => {
+        if (!response.headersSent) sendJson(response, 400, { error: String(error) });
+      });
+    },
+    { ...options.network, port: options.port, host: options.host },
+  );
+  return { ...networked, emulator };
 };
 
 export type { RunningEmulator };

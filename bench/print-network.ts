@@ -1,0 +1,170 @@
+/** Prints the cold end-to-end, network and warm CPU sections of `npm run bench`, with the targets. */
+
+interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+interface Step {
+  ms: number;
+  roundTrips: number | null;
+  connections: number;
+  tlsHandshakes: number;
+}
+interface SenderFigures {
+  first: Step;
+  warm: Percentiles & { roundTrips: number | null; connections: number; tlsHandshakes: number };
+  gaps: Record<string, Step>;
+}
+interface ColdFigures {
+  endToEndMs: Percentiles;
+  firstInvocationMs: Percentiles;
+  importMs: Percentiles;
+}
+interface NetworkResults {
+  coldEndToEnd: {
+    samples: number;
+    bare: ColdFigures;
+    byFunction: Record<
+      string,
+      {
+        ours: ColdFigures;
+        handWritten: ColdFigures;
+        endToEndRatio: number;
+        firstInvocationRatio: number;
+      }
+    >;
+  };
+  network: {
+    function: string;
+    keepAliveMs: number;
+    warmSends: number;
+    gapsSeconds: number[];
+    firstSendSamples: number;
+    byRtt: Record<string, Record<string, SenderFigures>>;
+  };
+  warmCpuOverheadMs: Record<string, { p50: number; p99: number }>;
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const table = (title: string, header: string[], body: (string | number)[][]) => {
+  console.log(`\n${title}`);
+  const all = [header, ...body.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
+  for (const row of all) {
+    console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`);
+  }
+};
+
+const step = ({ ms, roundTrips, connections, tlsHandshakes }: Step) =>
+  `${round(ms, 1)}${roundTrips === null ? '' : ` (${round(roundTrips, 2)} RTT)`} c${connections}/h${tlsHandshakes}`;
+
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+const printNetworkTables = ({ coldEndToEnd, network, warmCpuOverheadMs }: NetworkResults): void => {
+  const cold = coldEndToEnd.byFunction;
+  table(
+    `Cold start end to end over HTTPS (${coldEndToEnd.samples} fresh processes each, interleaved with the hand-written sender; ms from process start to the first result)`,
+    [
+      'sender',
+      'end to end p50',
+      'p90',
+      'hand-written p50',
+      'ratio',
+      'first invocation p50',
+      'hand-written',
+      'ratio',
+    ],
+    [
+      ...Object.entries(cold).map(([name, figures]) => [
+        name,
+        round(figures.ours.endToEndMs.p50, 1),
+        round(figures.ours.endToEndMs.p90, 1),
+        round(figures.handWritten.endToEndMs.p50, 1),
+        `${round(figures.endToEndRatio)}x`,
+        round(figures.ours.firstInvocationMs.p50, 1),
+        round(figures.handWritten.firstInvocationMs.p50, 1),
+        `${round(figures.firstInvocationRatio)}x`,
+      ]),
+      [
+        'bare request',
+        round(coldEndToEnd.bare.endToEndMs.p50, 1),
+        round(coldEndToEnd.bare.endToEndMs.p90, 1),
+        '',
+        '',
+        round(coldEndToEnd.bare.firstInvocationMs.p50, 1),
+        '',
+        '',
+      ],
+    ],
+  );
+  const gaps = network.gapsSeconds.map((gap) => `${gap}s`);
+  for (const [rtt, bySender] of Object.entries(network.byRtt)) {
+    table(
+      `${network.function} over HTTPS, round trip ${rtt}, server keep-alive ${network.keepAliveMs / 1000} s announced (ms, round trips, connections c / TLS handshakes h the emulator counted)`,
+      [
+        'sender',
+        `first send of a container (p50 of ${network.firstSendSamples})`,
+        `warm p50 (${network.warmSends} sends)`,
+        'warm p90',
+        ...gaps.map((gap) => `after ${gap} idle`),
+      ],
+      Object.entries(bySender).map(([sender, figures]) => [
+        sender,
+        step(figures.first),
+        `${round(figures.warm.p50)}${figures.warm.roundTrips === null ? '' : ` (${round(figures.warm.roundTrips, 2)} RTT)`} c${figures.warm.connections}/h${figures.warm.tlsHandshakes}`,
+        round(figures.warm.p90),
+        ...gaps.map((gap) => (figures.gaps[gap] ? step(figures.gaps[gap]) : '')),
+      ]),
+    );
+  }
+  table(
+    'Warm CPU overhead per send at RTT 0 (handler minus bare POST, ms)',
+    ['function', 'p50', 'p99'],
+    Object.entries(warmCpuOverheadMs).map(([name, { p50, p99 }]) => [
+      name,
+      round(p50, 3),
+      round(p99, 3),
+    ]),
+  );
+
+  console.log('\nTargets:');
+  const worstEndToEnd = Math.max(...Object.values(cold).map((f) => f.endToEndRatio));
+  const worstFirst = Math.max(...Object.values(cold).map((f) => f.firstInvocationRatio));
+  console.log(
+    `- cold start end to end <= 1.0x the hand-written sender: ${verdict(worstEndToEnd <= 1)} (worst ${round(worstEndToEnd)}x)`,
+  );
+  console.log(
+    `- first invocation <= 1.0x: ${verdict(worstFirst <= 1)} (worst ${round(worstFirst)}x)`,
+  );
+  for (const [rtt, bySender] of Object.entries(network.byRtt)) {
+    const rttMs = Number.parseFloat(rtt);
+    const ours = bySender.ours;
+    if (!ours || rttMs === 0) continue;
+    const kept = network.gapsSeconds
+      .filter((gap) => gap * 1000 < network.keepAliveMs)
+      .map((gap) => `${gap}s`);
+    const slowest = (figures: SenderFigures | undefined): number =>
+      figures
+        ? Math.max(
+            figures.warm.p50,
+            ...kept.map((gap) => figures.gaps[gap]?.ms ?? Number.POSITIVE_INFINITY),
+          )
+        : Number.NaN;
+    const slowestKept = slowest(ours);
+    const bare = bySender.bare;
+    console.log(
+      `- RTT ${rtt}: warm and kept-alive sends <= 1 RTT + 2 ms: ${verdict(slowestKept <= rttMs + 2)} (slowest ${round(slowestKept)} ms; the bare request's slowest on the same network ${round(slowest(bare))} ms)`,
+    );
+    console.log(
+      `- RTT ${rtt}: first send <= set-up (2 RTT) + 1 RTT + 10 ms: ${verdict(ours.first.ms <= 3 * rttMs + 10)} (p50 ${round(ours.first.ms, 1)} ms; bare request ${round(bare?.first.ms ?? Number.NaN, 1)} ms, hand-written ${round(bySender['hand-written']?.first.ms ?? Number.NaN, 1)} ms)`,
+    );
+  }
+  const worstCpu = Math.max(...Object.values(warmCpuOverheadMs).map((o) => o.p50));
+  console.log(
+    `- warm CPU overhead at RTT 0 <= 0.2 ms p50: ${verdict(worstCpu <= 0.2)} (worst ${round(worstCpu, 3)} ms)`,
+  );
+};
+
+export { printNetworkTables };
