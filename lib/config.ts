@@ -52,39 +52,30 @@ const requireText = (env: Environment, name: string): string => {
   return value;
 };
 
-const readInteger = (
+const readNumber = (
   env: Environment,
   name: string,
   fallback: number,
-  { min, max }: { min: number; max: number },
+  { min, max, whole = false }: { min: number; max: number; whole?: boolean },
 ): number => {
   const text = readText(env, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const valid = whole ? Number.isInteger(value) : Number.isFinite(value);
+  if (!valid || value < min || value > max) {
     throw new ConfigurationError(
-      `Environment variable ${name} must be a whole number from ${min} to ${max}`,
+      `Environment variable ${name} must be a ${whole ? 'whole number' : 'number'} from ${min} to ${max}`,
     );
   }
   return value;
 };
 
-const readNumber = (
+const readInteger = (
   env: Environment,
   name: string,
   fallback: number,
-  { min, max }: { min: number; max: number },
-): number => {
-  const text = readText(env, name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(
-      `Environment variable ${name} must be a number from ${min} to ${max}`,
-    );
-  }
-  return value;
-};
+  range: { min: number; max: number },
+): number => readNumber(env, name, fallback, { ...range, whole: true });
 
 /** Queue mode's settings (contract section 6; defaults in the README). */
 interface QueueConfig {
