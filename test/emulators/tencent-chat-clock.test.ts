@@ -1,37 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
 import {
   type RunningEmulator,
   startTencentChatEmulator,
 } from '../../emulators/tencent-chat/server.ts';
-import { getSignedIdentity } from '../../lib/usersig.ts';
+import { postCommand } from '../support/emulator-calls.ts';
 
 /** The emulator's clock control: moving it on ends Tencent's five-minute de-duplication window. */
 
 let running: RunningEmulator;
 
-const post = async (body: unknown) => {
-  const { userSig } = getSignedIdentity(
-    {
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: 'administrator',
-    },
-    86_400,
-  );
-  const query = new URLSearchParams({
-    sdkappid: String(DEFAULT_APP.sdkAppId),
-    identifier: 'administrator',
-    usersig: userSig,
-    random: '7',
-    contenttype: 'json',
-  });
-  const response = await fetch(`${running.url}/v4/group_open_http_svc/send_group_msg?${query}`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-};
+const post = async (body: unknown) =>
+  (await postCommand(running.url, '/v4/group_open_http_svc/send_group_msg', body)).body;
 
 const setClock = async (clockOffsetMs: number) =>
   (await fetch(`${running.url}/emulator/settings`, {

@@ -1,37 +1,19 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
 import {
   type RunningEmulator,
   startTencentChatEmulator,
 } from '../../emulators/tencent-chat/server.ts';
 import type { TimelineEntry } from '../../emulators/tencent-chat/timeline.ts';
-import { clearUserSigCache, getSignedIdentity } from '../../lib/usersig.ts';
+import { signedQuery } from '../support/emulator-calls.ts';
 
 /** The console's server side: the timeline of outcomes, its events, the send proxy, the assets. */
 
 let running: RunningEmulator;
 
-const post = async (path: string, body: unknown) => {
-  clearUserSigCache();
-  const { userSig } = getSignedIdentity(
-    {
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: 'administrator',
-    },
-    86_400,
-  );
-  const query = new URLSearchParams({
-    sdkappid: String(DEFAULT_APP.sdkAppId),
-    identifier: 'administrator',
-    usersig: userSig,
-    random: '7',
-    contenttype: 'json',
-  });
-  return fetch(`${running.url}${path}?${query}`, { method: 'POST', body: JSON.stringify(body) });
-};
+const post = (path: string, body: unknown) =>
+  fetch(`${running.url}${path}?${signedQuery()}`, { method: 'POST', body: JSON.stringify(body) });
 
 const GROUP = '/v4/group_open_http_svc/send_group_msg';
 const BROADCAST = '/v4/group_open_http_svc/send_broadcast_msg';

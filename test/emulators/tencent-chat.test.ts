@@ -4,38 +4,14 @@ import {
   type RunningEmulator,
   startTencentChatEmulator,
 } from '../../emulators/tencent-chat/server.ts';
-import { clearUserSigCache, getSignedIdentity } from '../../lib/usersig.ts';
+import { postCommand, signedQuery } from '../support/emulator-calls.ts';
 
 let running: RunningEmulator;
 let now = 1_800_000_000_000;
 
-const query = (overrides: Record<string, string> = {}) => {
-  clearUserSigCache();
-  const { userSig } = getSignedIdentity(
-    {
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: 'administrator',
-    },
-    86_400,
-  );
-  return new URLSearchParams({
-    sdkappid: String(DEFAULT_APP.sdkAppId),
-    identifier: 'administrator',
-    usersig: userSig,
-    random: '7',
-    contenttype: 'json',
-    ...overrides,
-  });
-};
-
-const post = async (path: string, body: unknown, params = query()) => {
-  const response = await fetch(`${running.url}${path}?${params}`, {
-    method: 'POST',
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-};
+const query = signedQuery;
+const post = (path: string, body: unknown, params = signedQuery()) =>
+  postCommand(running.url, path, body, params);
 
 const GROUP = '/v4/group_open_http_svc/send_group_msg';
 const TEXT = '/v4/live_engine_http_srv/send_text_msg';

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unknownFields } from '../../emulators/tencent-chat/checks.ts';
-import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
 import {
   type RunningEmulator,
   startTencentChatEmulator,
 } from '../../emulators/tencent-chat/server.ts';
-import { clearUserSigCache, getSignedIdentity } from '../../lib/usersig.ts';
+import { postCommand } from '../support/emulator-calls.ts';
 
 const text = (Text: string) => ({ MsgType: 'TIMTextElem', MsgContent: { Text } });
 
@@ -76,33 +75,14 @@ describe('Emulator: unknown fields reach it and are ignored, as by Tencent', () 
 
   it('delivers the message and records the unknown keys at /emulator/requests', async () => {
     // Prepare
-    clearUserSigCache();
-    const { userSig } = getSignedIdentity(
-      {
-        sdkAppId: DEFAULT_APP.sdkAppId,
-        secretKey: DEFAULT_APP.secretKey,
-        adminIdentifier: 'administrator',
-      },
-      86_400,
-    );
-    const params = new URLSearchParams({
-      sdkappid: String(DEFAULT_APP.sdkAppId),
-      identifier: 'administrator',
-      usersig: userSig,
-      random: '7',
-      contenttype: 'json',
-    });
     const body = { GroupId: '@TGS#2C5SZEAEF', Random: 9, MsgBody: [text('hi')], Priorty: 'High' };
 
     // Act
-    const reply = await fetch(`${running.url}/v4/group_open_http_svc/send_group_msg?${params}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-    });
+    const reply = await postCommand(running.url, '/v4/group_open_http_svc/send_group_msg', body);
     const requests = (await (await fetch(`${running.url}/emulator/requests`)).json()) as unknown[];
 
     // Assess
-    expect(await reply.json()).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+    expect(reply.body).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
     expect(requests.at(-1)).toMatchObject({ body, unknownFields: ['Priorty'] });
   });
 });
