@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,13 +14,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const copies = mkdtempSync(join(tmpdir(), 'lambda-containers-'));
-let containers = 0;
-process.once('exit', () => rmSync(copies, { recursive: true, force: true }));
+// As deep below the repository as dist/<function>/, so that the source maps' relative paths
+// (../../lib/…) still lead to the sources.
+const copies = join(root, '.lambda-containers');
+const run = `${process.pid}-${Date.now()}`;
+const made: string[] = [];
+process.once('exit', () => {
+  for (const folder of made) rmSync(folder, { recursive: true, force: true });
+});
 
 const newContainer = async <H = Handler>(functionName: string): Promise<H> => {
-  containers += 1;
-  const folder = join(copies, String(containers));
+  const folder = join(copies, `${run}-${made.length + 1}`);
+  made.push(folder);
   cpSync(join(root, 'dist', functionName), folder, { recursive: true });
   const module = (await import(pathToFileURL(join(folder, 'index.mjs')).href)) as { handler: H };
   return module.handler;

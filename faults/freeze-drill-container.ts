@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FUNCTION_NAMES, type FunctionName } from './scenarios.ts';
+import { FUNCTION_NAMES, type FunctionName, markedRequest } from './scenarios.ts';
 
 /**
  * The freeze drill's containers: the four built bundles in one process, pointed at one emulator.
@@ -21,20 +21,6 @@ const [baseUrl, freezeText, runsText, outputFile] = process.argv.slice(2) as [
   string,
 ];
 process.env.TENCENT_CHAT_BASE_URL = baseUrl;
-
-const requestWith = (name: FunctionName, marker: string): Record<string, unknown> => {
-  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
-  switch (name) {
-    case 'send-group-msg':
-      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
-    case 'send-broadcast-msg':
-      return { MsgBody: [text] };
-    case 'send-text-msg':
-      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
-    case 'send-custom-msg':
-      return { RoomId: 'room1', BusinessId: 'freeze-drill', Data: marker };
-  }
-};
 
 const context = () => {
   const deadline = Date.now() + 3_000;
@@ -56,7 +42,7 @@ const sendAll = (prefix: string) =>
       const marker = `${prefix}-${randomUUID()}`;
       let ok = false;
       try {
-        ok = (await handlers[name](requestWith(name, marker), context())).ok === true;
+        ok = (await handlers[name](markedRequest(name, marker), context())).ok === true;
       } catch {}
       return { functionName: name, marker, ok };
     }),

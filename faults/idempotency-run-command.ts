@@ -6,7 +6,7 @@ import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { IDEMPOTENCY_SCENARIOS, type IdempotencyScenario } from './idempotency-scenarios.ts';
-import type { FunctionName, Row } from './scenarios.ts';
+import { type FunctionName, markedRequest, type Row } from './scenarios.ts';
 
 /**
  * The idempotency rows of the fault suite for one function, in a process of its own with its own
@@ -69,19 +69,7 @@ const COMMAND = functionName.replaceAll('-', '_');
 const file = pathToFileURL(new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname);
 const handler = ((await import(file.href)) as { handler: Handler }).handler;
 
-const requestWith = (marker: string): Record<string, unknown> => {
-  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
-  switch (functionName) {
-    case 'send-group-msg':
-      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
-    case 'send-broadcast-msg':
-      return { MsgBody: [text] };
-    case 'send-text-msg':
-      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
-    case 'send-custom-msg':
-      return { RoomId: 'room1', BusinessId: 'fault-suite', Data: marker };
-  }
-};
+const requestWith = (marker: string) => markedRequest(functionName, marker);
 
 const context = (awsRequestId: string = randomUUID()) => {
   const deadline = Date.now() + LAMBDA_TIMEOUT_MS;

@@ -4,7 +4,13 @@ import { newContainer as startContainer } from '../emulators/lambda-container.ts
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
-import { type FunctionName, type Row, SCENARIOS, type Scenario } from './scenarios.ts';
+import {
+  type FunctionName,
+  markedRequest,
+  type Row,
+  SCENARIOS,
+  type Scenario,
+} from './scenarios.ts';
 
 /**
  * Runs every scenario for one function, in a process of its own with its own emulator and
@@ -58,20 +64,7 @@ Object.assign(process.env, {
 const COMMAND = functionName.replaceAll('-', '_');
 const newContainer = (): Promise<Handler> => startContainer<Handler>(functionName);
 
-/** One logical message, marked so that its deliveries can be found in the emulator's record. */
-const requestWith = (marker: string): Record<string, unknown> => {
-  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
-  switch (functionName) {
-    case 'send-group-msg':
-      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
-    case 'send-broadcast-msg':
-      return { MsgBody: [text] };
-    case 'send-text-msg':
-      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
-    case 'send-custom-msg':
-      return { RoomId: 'room1', BusinessId: 'fault-suite', Data: marker };
-  }
-};
+const requestWith = (marker: string) => markedRequest(functionName, marker);
 
 const context = (awsRequestId: string = randomUUID()) => {
   const deadline = Date.now() + LAMBDA_TIMEOUT_MS;

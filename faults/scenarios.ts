@@ -128,5 +128,20 @@ interface Row {
   afterReceipt: boolean;
 }
 
+/** One logical message, marked so that its deliveries can be found in the emulator's record. */
+const markedRequest = (functionName: FunctionName, marker: string): Record<string, unknown> => {
+  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
+  switch (functionName) {
+    case 'send-group-msg':
+      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
+    case 'send-broadcast-msg':
+      return { MsgBody: [text] };
+    case 'send-text-msg':
+      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
+    case 'send-custom-msg':
+      return { RoomId: 'room1', BusinessId: 'fault-suite', Data: marker };
+  }
+};
+
 export type { FunctionName, Row, Scenario };
-export { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, SCENARIOS };
+export { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, markedRequest, SCENARIOS };
