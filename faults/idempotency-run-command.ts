@@ -3,10 +3,20 @@ import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import {
+  DEFAULT_APP,
+  defaultAdminSecret,
+  NO_RATE_LIMITS,
+} from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { IDEMPOTENCY_SCENARIOS, type IdempotencyScenario } from './idempotency-scenarios.ts';
-import { type FunctionName, markedRequest, type Row } from './scenarios.ts';
+import {
+  deliveriesOf as countDeliveries,
+  type FunctionName,
+  markedRequest,
+  type Row,
+  tallyRow,
+} from './scenarios.ts';
 
 /**
  * The idempotency rows of the fault suite for one function, in a process of its own with its own
@@ -24,25 +34,16 @@ const runs = Number(runsText);
 const LAMBDA_TIMEOUT_MS = 3_000;
 const SECRET_ID = 'tencent-chat/admin';
 const TABLE = 'fault-suite-idempotency';
-const UNLIMITED = 1_000_000_000;
 const AFTER_WINDOW_MS = 6 * 60_000;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const tencent = await startTencentChatEmulator({
-  limits: {
-    perCommandPerSecond: UNLIMITED,
-    broadcastPerSecond: UNLIMITED,
-    perGroupPerSecond: UNLIMITED,
-  },
+  limits: NO_RATE_LIMITS,
 });
 const secrets = await startSecretsManager({
   secrets: {
-    [SECRET_ID]: JSON.stringify({
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: 'administrator',
-    }),
+    [SECRET_ID]: defaultAdminSecret(),
   },
 });
 const dynamodb = await startDynamoDb({ tables: [TABLE] });
@@ -146,9 +147,7 @@ const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<R
   }
 };
 
-const deliveriesOf = (marker: string): number =>
-  tencent.emulator.messages.filter((message) => JSON.stringify(message.request).includes(marker))
-    .length;
+const deliveriesOf = (marker: string): number => countDeliveries(tencent.emulator.messages, marker);
 
 await invoke({ request: requestWith('warm-up'), idempotencyKey: `warm-up-${randomUUID()}` });
 
@@ -164,17 +163,7 @@ for (const scenario of IDEMPOTENCY_SCENARIOS) {
   // Stalled requests are processed late: let them land before counting.
   await new Promise((resolve) => setTimeout(resolve, 800));
   const deliveries = markers.map(deliveriesOf);
-  rows.push({
-    fault: scenario.name,
-    functionName,
-    runs,
-    delivered: deliveries.filter((count) => count > 0).length,
-    reportedFailed: outcomes.filter((outcome) => outcome.reportedFailed).length,
-    duplicates: deliveries.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
-    lost: outcomes.filter((outcome, i) => deliveries[i] === 0 && !outcome.reportedFailed).length,
-    overDeadline: outcomes.filter((outcome) => outcome.overDeadline).length,
-    afterReceipt: scenario.afterReceipt === true,
-  });
+  rows.push(tallyRow(scenario, functionName, outcomes, deliveries));
   tencent.emulator.messages.length = 0;
   tencent.emulator.requests.length = 0;
 }

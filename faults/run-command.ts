@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { newContainer as startContainer } from '../emulators/lambda-container.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { DEFAULT_APP, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import {
+  deliveriesOf as countDeliveries,
   type FunctionName,
   markedRequest,
   type Row,
   SCENARIOS,
   type Scenario,
+  tallyRow,
 } from './scenarios.ts';
 
 /**
@@ -27,16 +29,11 @@ const [functionName, runsText, outputFile] = process.argv.slice(2) as [
 const runs = Number(runsText);
 const LAMBDA_TIMEOUT_MS = 3_000;
 const SECRET_ID = 'tencent-chat/admin';
-const UNLIMITED = 1_000_000_000;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const tencent = await startTencentChatEmulator({
-  limits: {
-    perCommandPerSecond: UNLIMITED,
-    broadcastPerSecond: UNLIMITED,
-    perGroupPerSecond: UNLIMITED,
-  },
+  limits: NO_RATE_LIMITS,
 });
 const secretKeys = [DEFAULT_APP.secretKey];
 const secretFor = (secretKey: string) =>
@@ -136,9 +133,7 @@ const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> 
   }
 };
 
-const deliveriesOf = (marker: string): number =>
-  tencent.emulator.messages.filter((message) => JSON.stringify(message.request).includes(marker))
-    .length;
+const deliveriesOf = (marker: string): number => countDeliveries(tencent.emulator.messages, marker);
 
 const rows: Row[] = [];
 for (const scenario of SCENARIOS) {
@@ -149,17 +144,7 @@ for (const scenario of SCENARIOS) {
   // Stalled requests are processed late: let them land before counting.
   await new Promise((resolve) => setTimeout(resolve, 800));
   const deliveries = outcomes.map((outcome) => deliveriesOf(outcome.marker));
-  rows.push({
-    fault: scenario.name,
-    functionName,
-    runs,
-    delivered: deliveries.filter((count) => count > 0).length,
-    reportedFailed: outcomes.filter((outcome) => outcome.reportedFailed).length,
-    duplicates: deliveries.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
-    lost: outcomes.filter((outcome, i) => deliveries[i] === 0 && !outcome.reportedFailed).length,
-    overDeadline: outcomes.filter((outcome) => outcome.overDeadline).length,
-    afterReceipt: scenario.afterReceipt === true,
-  });
+  rows.push(tallyRow(scenario, functionName, outcomes, deliveries));
   tencent.emulator.messages.length = 0;
   tencent.emulator.requests.length = 0;
 }

@@ -143,5 +143,27 @@ const markedRequest = (functionName: FunctionName, marker: string): Record<strin
   }
 };
 
+/** How many times the emulator delivered the message carrying `marker`. */
+const deliveriesOf = (messages: readonly { request: unknown }[], marker: string): number =>
+  messages.filter((message) => JSON.stringify(message.request).includes(marker)).length;
+
+/** One row of the table: each run's outcome beside how often its message was delivered. */
+const tallyRow = (
+  scenario: { name: string; afterReceipt?: boolean },
+  functionName: FunctionName,
+  outcomes: readonly { reportedFailed: boolean; overDeadline: boolean }[],
+  deliveries: readonly number[],
+): Row => ({
+  fault: scenario.name,
+  functionName,
+  runs: outcomes.length,
+  delivered: deliveries.filter((count) => count > 0).length,
+  reportedFailed: outcomes.filter((outcome) => outcome.reportedFailed).length,
+  duplicates: deliveries.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+  lost: outcomes.filter((outcome, i) => deliveries[i] === 0 && !outcome.reportedFailed).length,
+  overDeadline: outcomes.filter((outcome) => outcome.overDeadline).length,
+  afterReceipt: scenario.afterReceipt === true,
+});
+
 export type { FunctionName, Row, Scenario };
-export { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, markedRequest, SCENARIOS };
+export { deliveriesOf, FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, markedRequest, SCENARIOS, tallyRow };
