@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import type { SenderName } from './senders.ts';
@@ -22,7 +23,6 @@ import {
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const UNLIMITED = 1_000_000_000;
 
 interface Sample {
   endToEndMs: number;
@@ -58,11 +58,7 @@ const coldEndToEnd = async ({
 }) => {
   const tencent = await startTencentChatEmulator({
     network: { tls: true },
-    limits: {
-      perCommandPerSecond: UNLIMITED,
-      broadcastPerSecond: UNLIMITED,
-      perGroupPerSecond: UNLIMITED,
-    },
+    limits: NO_RATE_LIMITS,
   });
   const envFor = (name: FunctionName): NodeJS.ProcessEnv => ({
     ...process.env,

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { type SenderName, senderEnvironment } from './senders.ts';
@@ -16,7 +17,6 @@ import { environmentFor, requestFor, summary } from './workload.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTION = 'send-text-msg';
 const KEEP_ALIVE_MS = 60_000;
-const UNLIMITED = 1_000_000_000;
 
 interface Counts {
   connections: number;
@@ -37,11 +37,7 @@ const runContainer = async (
 ) => {
   const tencent = await startTencentChatEmulator({
     network: { tls: true, rttMs, keepAliveMs: KEEP_ALIVE_MS, announceKeepAlive: true },
-    limits: {
-      perCommandPerSecond: UNLIMITED,
-      broadcastPerSecond: UNLIMITED,
-      perGroupPerSecond: UNLIMITED,
-    },
+    limits: NO_RATE_LIMITS,
   });
   const sends = 1 + options.warmSends + options.gapsSeconds.length;
   const requests = Array.from({ length: sends }, (_, i) =>

@@ -1,5 +1,5 @@
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 
 /**
@@ -8,21 +8,12 @@ import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
  * sender, not the limits. Prints the URLs as one JSON line, then serves until killed.
  */
 
-const UNLIMITED = 1_000_000_000;
 const tencent = await startTencentChatEmulator({
-  limits: {
-    perCommandPerSecond: UNLIMITED,
-    broadcastPerSecond: UNLIMITED,
-    perGroupPerSecond: UNLIMITED,
-  },
+  limits: NO_RATE_LIMITS,
 });
 const secrets = await startSecretsManager({
   secrets: {
-    'tencent-chat/admin': JSON.stringify({
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: DEFAULT_APP.admins[0],
-    }),
+    'tencent-chat/admin': defaultAdminSecret(),
   },
 });
 // Keep memory flat over tens of thousands of requests: the benchmark reads only counters.

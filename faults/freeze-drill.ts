@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { type NetworkOptions, TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { FUNCTION_NAMES, type Row } from './scenarios.ts';
@@ -35,25 +35,16 @@ const VARIANTS: Variant[] = [
 ];
 
 const SECRET_ID = 'tencent-chat/admin';
-const UNLIMITED = 1_000_000_000;
 const container = fileURLToPath(new URL('./freeze-drill-container.ts', import.meta.url));
 
 const runVariant = async (variant: Variant, runs: number, dir: string): Promise<Row[]> => {
   const tencent = await startTencentChatEmulator({
     network: variant.network,
-    limits: {
-      perCommandPerSecond: UNLIMITED,
-      broadcastPerSecond: UNLIMITED,
-      perGroupPerSecond: UNLIMITED,
-    },
+    limits: NO_RATE_LIMITS,
   });
   const secrets = await startSecretsManager({
     secrets: {
-      [SECRET_ID]: JSON.stringify({
-        sdkAppId: DEFAULT_APP.sdkAppId,
-        secretKey: DEFAULT_APP.secretKey,
-        adminIdentifier: 'administrator',
-      }),
+      [SECRET_ID]: defaultAdminSecret(),
     },
   });
   const outputFile = join(dir, `freeze-${variant.network.keepAliveMs}.json`);

@@ -541,4 +541,28 @@ export type {
   ReceivedRequest,
   Reply,
 };
-export { DEFAULT_APP, DEFAULT_GROUPS, DEFAULT_LIMITS, DEFAULT_ROOMS, TencentChatEmulator };
+
+/** Tencent's rate limits lifted, for runs that measure the sender rather than the limits. */
+const NO_RATE_LIMITS: Partial<Limits> = {
+  perCommandPerSecond: 1_000_000_000,
+  broadcastPerSecond: 1_000_000_000,
+  perGroupPerSecond: 1_000_000_000,
+};
+
+/** The default app's admin secret as Secrets Manager holds it (contract section 2). */
+const defaultAdminSecret = (): string =>
+  JSON.stringify({
+    sdkAppId: DEFAULT_APP.sdkAppId,
+    secretKey: DEFAULT_APP.secretKey,
+    adminIdentifier: DEFAULT_APP.admins[0],
+  });
+
+export {
+  DEFAULT_APP,
+  DEFAULT_GROUPS,
+  DEFAULT_LIMITS,
+  DEFAULT_ROOMS,
+  defaultAdminSecret,
+  NO_RATE_LIMITS,
+  TencentChatEmulator,
+};
