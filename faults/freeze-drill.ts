@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { type NetworkOptions, TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
@@ -34,7 +35,7 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-const SECRET_ID = 'tencent-chat/admin';
+const SECRET_ID = LOCAL_SECRET_ID;
 const container = fileURLToPath(new URL('./freeze-drill-container.ts', import.meta.url));
 
 const runVariant = async (variant: Variant, runs: number, dir: string): Promise<Row[]> => {
@@ -56,13 +57,8 @@ const runVariant = async (variant: Variant, runs: number, dir: string): Promise<
         stdio: ['ignore', 'ignore', 'pipe'],
         env: {
           ...process.env,
+          ...localAwsEnvironment(secrets.url),
           NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-          AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-          TENCENT_CHAT_SECRET_ID: SECRET_ID,
         },
       },
     );

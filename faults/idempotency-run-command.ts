@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
+import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import {
   DEFAULT_APP,
@@ -32,7 +33,7 @@ const [functionName, runsText, outputFile] = process.argv.slice(2) as [
 ];
 const runs = Number(runsText);
 const LAMBDA_TIMEOUT_MS = 3_000;
-const SECRET_ID = 'tencent-chat/admin';
+const SECRET_ID = LOCAL_SECRET_ID;
 const TABLE = 'fault-suite-idempotency';
 const AFTER_WINDOW_MS = 6 * 60_000;
 
@@ -41,23 +42,14 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const tencent = await startTencentChatEmulator({
   limits: NO_RATE_LIMITS,
 });
-const secrets = await startSecretsManager({
-  secrets: {
-    [SECRET_ID]: defaultAdminSecret(),
-  },
-});
+const secrets = await startSecretsManager({ secrets: { [SECRET_ID]: defaultAdminSecret() } });
 const dynamodb = await startDynamoDb({ tables: [TABLE] });
 const closed = await startDynamoDb({ tables: [] });
 await closed.close();
 
 Object.assign(process.env, {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+  ...localAwsEnvironment(secrets.url),
   AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  TENCENT_CHAT_SECRET_ID: SECRET_ID,
   TENCENT_CHAT_BASE_URL: tencent.url,
   TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
   TENCENT_CHAT_TIMEOUT_MS: '400',

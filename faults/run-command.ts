@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { newContainer as startContainer } from '../emulators/lambda-container.ts';
+import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
+import {
+  DEFAULT_APP,
+  defaultAdminSecret,
+  NO_RATE_LIMITS,
+} from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import {
   deliveriesOf as countDeliveries,
@@ -28,7 +33,7 @@ const [functionName, runsText, outputFile] = process.argv.slice(2) as [
 ];
 const runs = Number(runsText);
 const LAMBDA_TIMEOUT_MS = 3_000;
-const SECRET_ID = 'tencent-chat/admin';
+const SECRET_ID = LOCAL_SECRET_ID;
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -36,21 +41,13 @@ const tencent = await startTencentChatEmulator({
   limits: NO_RATE_LIMITS,
 });
 const secretKeys = [DEFAULT_APP.secretKey];
-const secretFor = (secretKey: string) =>
-  JSON.stringify({ sdkAppId: DEFAULT_APP.sdkAppId, secretKey, adminIdentifier: 'administrator' });
-const secrets = await startSecretsManager({
-  secrets: { [SECRET_ID]: secretFor(DEFAULT_APP.secretKey) },
-});
+const secretFor = (secretKey: string) => defaultAdminSecret({ secretKey });
+const secrets = await startSecretsManager({ secrets: { [SECRET_ID]: defaultAdminSecret() } });
 const closedPort = await startSecretsManager();
 await closedPort.close();
 
 Object.assign(process.env, {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  TENCENT_CHAT_SECRET_ID: SECRET_ID,
+  ...localAwsEnvironment(secrets.url),
   TENCENT_CHAT_BASE_URL: tencent.url,
   TENCENT_CHAT_TIMEOUT_MS: '400',
   TENCENT_CHAT_MAX_RETRIES: '3',

@@ -550,11 +550,12 @@ const NO_RATE_LIMITS: Partial<Limits> = {
 };
 
 /** The default app's admin secret as Secrets Manager holds it (contract section 2). */
-const defaultAdminSecret = (): string =>
+const defaultAdminSecret = (overrides: Record<string, unknown> = {}): string =>
   JSON.stringify({
     sdkAppId: DEFAULT_APP.sdkAppId,
     secretKey: DEFAULT_APP.secretKey,
     adminIdentifier: DEFAULT_APP.admins[0],
+    ...overrides,
   });
 
 export {

@@ -1,11 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { newContainer } from '../../emulators/lambda-container.ts';
+import { LOCAL_SECRET_ID, localAwsEnvironment } from '../../emulators/local-environment.ts';
 import {
   type RunningSecretsManager,
   startSecretsManager,
 } from '../../emulators/secrets-manager/server.ts';
 import type { EmulatorOptions } from '../../emulators/tencent-chat/emulator.ts';
-import { DEFAULT_APP } from '../../emulators/tencent-chat/emulator.ts';
+import { defaultAdminSecret } from '../../emulators/tencent-chat/emulator.ts';
 import {
   type RunningEmulator,
   startTencentChatEmulator,
@@ -13,7 +14,7 @@ import {
 
 /** The local stack the integration tests run the built bundles against. */
 
-const SECRET_ID = 'tencent-chat/admin';
+const SECRET_ID = LOCAL_SECRET_ID;
 
 const FUNCTIONS = {
   send_group_msg: 'send-group-msg',
@@ -33,29 +34,17 @@ interface Stack {
   close: () => Promise<void>;
 }
 
-const secretValue = (overrides: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    sdkAppId: DEFAULT_APP.sdkAppId,
-    secretKey: DEFAULT_APP.secretKey,
-    adminIdentifier: DEFAULT_APP.admins[0],
-    ...overrides,
-  });
+const secretValue = defaultAdminSecret;
 
 /** Starts the emulator and the Secrets Manager stand-in and points the environment at them. */
 const startStack = async (options: EmulatorOptions = {}): Promise<Stack> => {
   const tencent = await startTencentChatEmulator(options);
   const secrets = await startSecretsManager({ secrets: { [SECRET_ID]: secretValue() } });
   const env = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    TENCENT_CHAT_SECRET_ID: SECRET_ID,
+    ...localAwsEnvironment(secrets.url),
     TENCENT_CHAT_BASE_URL: tencent.url,
     TENCENT_CHAT_BACKOFF_BASE_MS: '5',
     TENCENT_CHAT_BACKOFF_MAX_MS: '20',
-    // As the Lambda runtime sets it, so that cold starts are logged and counted.
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   };
   Object.assign(process.env, env);
   return {
