@@ -1,189 +1,271 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
 
 /**
- * The connections to Tencent: kept alive across invocations with undici's own Agent (the one Node's
- * fetch runs on), opened ahead of the first send, and never reused once they may be dead.
+ * The connections to Tencent: node:https with a keep-alive Agent, kept across invocations, opened
+ * ahead of the first send, and never reused once they may be dead.
  *
- * Undici's idle timers run on a coarse clock that advances by ticks, not by real time: in a
- * container that Lambda froze past the server's keep-alive and then thawed, undici still believes
- * the connection fresh and writes the next request onto a socket the server has closed. A group
- * message would be retried with its Random, but a live-room message that may have reached Tencent
- * cannot be. So this module keeps the same rule as undici (the server's announced
- * `Keep-Alive: timeout`, less one second; four seconds when it announces none) on the real clock,
- * and replaces the Agent, with its connections, when the pool has been idle longer than that.
+ * Not fetch: Node's fetch is undici, which Node loads from its own sources at first use (about
+ * 20 ms of a cold start, with a WebAssembly HTTP parser to compile) and which costs more CPU a
+ * request (Request, Headers and Response objects, web streams) than node:http, whose parser is
+ * native and which the AWS SDK loads anyway for Secrets Manager.
+ *
+ * Idle connections follow the server's announced `Keep-Alive: timeout`, less one second (the
+ * Agent's own `agentKeepAliveTimeoutBuffer`), or four seconds when it announces none (as undici
+ * does). The Agent enforces that with socket timers, but in a container that Lambda froze past the
+ * keep-alive and then thawed, the invocation arrives before those timers run: the next request
+ * would be written onto a connection the server has closed. A group message would be retried with
+ * its Random, but a live-room message that may have reached Tencent cannot be. So before each
+ * request the same rule is checked on the real clock, and idle connections past it are closed.
  */
 
-/** What this module needs of undici's Agent (the class is Node's own, reached at run time). */
-interface Dispatcher {
-  destroy: () => Promise<void>;
-}
-type ConnectCallback = (error: Error | null, socket: Socket | null) => void;
-interface ConnectOptions {
-  hostname: string;
-  protocol: string;
-  port: string;
-  servername?: string | null;
-}
-type AgentClass = new (options: Record<string, unknown>) => Dispatcher;
-
-/** Undici's defaults, kept here because the freshness rule below must agree with them. */
+/** The server keeps a connection this long when it does not say (as undici assumes). */
 const KEEP_ALIVE_UNANNOUNCED_MS = 4_000;
+/** Node's Agent closes an announced keep-alive this much early (agentKeepAliveTimeoutBuffer). */
 const KEEP_ALIVE_MARGIN_MS = 1_000;
 const KEEP_ALIVE_MAX_MS = 600_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-let agent: Dispatcher | undefined;
 let inFlight = 0;
 let lastActiveAt = 0;
 let announcedKeepAliveMs: number | undefined;
-let preconnected: { origin: string; socket: Socket; openedAt: number } | undefined;
-const tlsSessions = new Map<string, Buffer>();
-/** Sockets whose TCP connection (and TLS handshake) is done. */
-const readySockets = new WeakSet<Socket>();
-const readyEvent = (socket: Socket): string =>
-  'encrypted' in socket ? 'secureConnect' : 'connect';
 
 const idleLimitMs = (): number =>
   announcedKeepAliveMs === undefined
     ? KEEP_ALIVE_UNANNOUNCED_MS
     : Math.min(KEEP_ALIVE_MAX_MS, announcedKeepAliveMs - KEEP_ALIVE_MARGIN_MS);
 
-const originOf = ({ protocol, hostname, port }: ConnectOptions): string =>
-  `${protocol}//${hostname}:${port || (protocol === 'https:' ? '443' : '80')}`;
+const noteKeepAlive = (header: string | string[] | undefined): void => {
+  const seconds =
+    typeof header === 'string' ? /(?:^|[\s,])timeout=(\d+)/i.exec(header)?.[1] : undefined;
+  announcedKeepAliveMs = seconds === undefined ? undefined : Number(seconds) * 1000;
+};
 
-const connectError = (message: string): Error =>
-  Object.assign(new Error(message), { code: 'UND_ERR_CONNECT_TIMEOUT' });
+/** Where requests go, parsed once per base URL. */
+interface Origin {
+  key: string;
+  tls: boolean;
+  hostname: string;
+  port: number;
+  /** The base URL's own path, without a trailing slash. */
+  pathPrefix: string;
+}
 
-/** Opens a TCP or TLS connection as undici's own connector would (session reuse, no delay). */
-const openSocket = (options: ConnectOptions): Socket => {
-  const origin = originOf(options);
-  const port = Number(new URL(origin).port);
-  const host = options.hostname.replace(/^\[|\]$/g, '');
-  let socket: Socket;
-  if (options.protocol === 'https:') {
-    const servername = options.servername || host;
-    socket = tlsConnect({
-      host,
+const origins = new Map<string, Origin>();
+const originOf = (baseUrl: string): Origin => {
+  let origin = origins.get(baseUrl);
+  if (!origin) {
+    const url = new URL(baseUrl);
+    const tls = url.protocol === 'https:';
+    const port = Number(url.port) || (tls ? 443 : 80);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    origin = {
+      key: `${url.protocol}//${hostname}:${port}`,
+      tls,
+      hostname,
       port,
-      servername: isIP(servername) ? '' : servername,
-      session: tlsSessions.get(origin),
-      ALPNProtocols: ['http/1.1'],
-    });
-    socket.on('session', (session: Buffer) => tlsSessions.set(origin, session));
-  } else {
-    socket = tcpConnect({ host, port });
+      pathPrefix: url.pathname.replace(/\/+$/, ''),
+    };
+    origins.set(baseUrl, origin);
   }
-  socket.setNoDelay(true);
-  socket.setKeepAlive(true, 60_000);
+  return origin;
+};
+
+/** Sockets whose TCP connection (and TLS handshake) is done. */
+const readySockets = new WeakSet<Socket>();
+const readyEvent = (socket: Socket): string =>
+  'encrypted' in socket ? 'secureConnect' : 'connect';
+const trackReady = (socket: Socket): void => {
   socket.once(readyEvent(socket), () => readySockets.add(socket));
+};
+
+/** A connection opened ahead of the first request, handed to the Agent when it asks for one. */
+let preconnected: { key: string; socket: Socket; openedAt: number } | undefined;
+
+const openSocket = (origin: Origin): Socket => {
+  const socket = origin.tls
+    ? tlsConnect({
+        host: origin.hostname,
+        port: origin.port,
+        servername: isIP(origin.hostname) ? '' : origin.hostname,
+        ALPNProtocols: ['http/1.1'],
+      })
+    : tcpConnect({ host: origin.hostname, port: origin.port });
+  socket.setNoDelay(true);
+  trackReady(socket);
   return socket;
 };
 
-/** Calls back once the socket is ready for requests, or with the reason it never will be. */
-const whenReady = (socket: Socket, callback: ConnectCallback): void => {
-  const ready = readyEvent(socket);
-  if (readySockets.has(socket)) {
-    queueMicrotask(() => callback(null, socket));
-    return;
-  }
-  const timer = setTimeout(
-    () => socket.destroy(connectError(`Connection not set up within ${CONNECT_TIMEOUT_MS} ms`)),
-    CONNECT_TIMEOUT_MS,
-  );
-  const onReady = () => {
-    clearTimeout(timer);
-    socket.off('error', onError);
-    callback(null, socket);
-  };
-  const onError = (error: Error) => {
-    clearTimeout(timer);
-    socket.off(ready, onReady);
-    callback(error, null);
-  };
-  socket.once(ready, onReady);
-  socket.once('error', onError);
-};
-
-/** Undici's connector: hands over the connection opened ahead when it is still usable. */
-const connector = (options: ConnectOptions, callback: ConnectCallback): void => {
+const takePreconnected = (origin: Origin): Socket | undefined => {
   const early = preconnected;
-  if (early && early.origin === originOf(options)) {
-    preconnected = undefined;
-    const usable =
-      !early.socket.destroyed &&
-      !early.socket.readableEnded &&
-      performance.now() - early.openedAt < idleLimitMs();
-    if (usable) {
-      early.socket.ref();
-      whenReady(early.socket, callback);
-      return;
-    }
+  if (!early || early.key !== origin.key) return undefined;
+  preconnected = undefined;
+  const usable =
+    !early.socket.destroyed &&
+    !early.socket.readableEnded &&
+    performance.now() - early.openedAt < idleLimitMs();
+  if (!usable) {
     early.socket.destroy();
+    return undefined;
   }
-  whenReady(openSocket(options), callback);
+  early.socket.ref();
+  early.socket.removeAllListeners('error');
+  return early.socket;
 };
 
-let agentClass: AgentClass | null | undefined;
-/** Node's own undici Agent, reached through the global dispatcher (the undici package is ~200 KB). */
-const nodeAgentClass = (): AgentClass | null => {
-  if (agentClass !== undefined) return agentClass;
-  // The first Request loads Node's undici, which installs its global Agent.
-  void new Request('http://localhost/');
-  const global = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')];
-  const candidate = (global as { constructor?: unknown } | undefined)?.constructor;
-  agentClass =
-    typeof candidate === 'function' && candidate.name === 'Agent'
-      ? (candidate as AgentClass)
-      : null;
-  return agentClass;
+type AgentClass = typeof HttpAgent;
+/**
+ * Node's Agent with two changes: the first connection may be the one opened ahead, and an idle
+ * connection is kept as long as the rule above says (Node keeps an unannounced one forever).
+ */
+const keptAliveAgent = (Base: AgentClass, origin: Origin): HttpAgent => {
+  const agent = new Base({ keepAlive: true, scheduling: 'lifo' });
+  const createConnection = agent.createConnection.bind(agent);
+  const keepSocketAlive = (agent as unknown as { keepSocketAlive: (s: Socket) => boolean })
+    .keepSocketAlive;
+  Object.assign(agent, {
+    createConnection: (options: object, callback: unknown): Socket => {
+      const early = takePreconnected(origin);
+      if (early) return early;
+      const socket = (createConnection as (o: object, c: unknown) => Socket)(options, callback);
+      socket.setNoDelay(true);
+      trackReady(socket);
+      return socket;
+    },
+    keepSocketAlive: (socket: Socket): boolean => {
+      const limitMs = idleLimitMs();
+      if (!keepSocketAlive.call(agent, socket) || limitMs <= 0) return false;
+      socket.setTimeout(limitMs);
+      return true;
+    },
+  });
+  return agent;
 };
 
-/** The dispatcher for the next send: a new one when the connections may have died idle. */
-const dispatcher = (): Dispatcher | undefined => {
-  const now = performance.now();
-  if (agent && inFlight === 0 && now - lastActiveAt > idleLimitMs()) {
-    agent.destroy().catch(() => {});
-    agent = undefined;
-  }
+const agents = new Map<string, HttpAgent>();
+const agentFor = (origin: Origin): HttpAgent => {
+  let agent = agents.get(origin.key);
   if (!agent) {
-    const Agent = nodeAgentClass();
-    if (!Agent) return undefined;
-    agent = new Agent({
-      connect: connector,
-      keepAliveTimeout: KEEP_ALIVE_UNANNOUNCED_MS,
-      keepAliveTimeoutThreshold: KEEP_ALIVE_MARGIN_MS,
-      keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
-    });
-    lastActiveAt = now;
+    agent = keptAliveAgent(origin.tls ? HttpsAgent : HttpAgent, origin);
+    agents.set(origin.key, agent);
   }
   return agent;
 };
 
-const noteKeepAlive = (header: string | null): void => {
-  const seconds = header ? /(?:^|[\s,])timeout=(\d+)/i.exec(header)?.[1] : undefined;
-  announcedKeepAliveMs = seconds === undefined ? undefined : Number(seconds) * 1000;
-};
-
-/** fetch over the kept connections: what the Tencent client sends with. */
-const fetchOverKeptConnections = async (
-  input: Request | URL | string,
-  init?: RequestInit,
-): Promise<Response> => {
-  const through = dispatcher();
-  inFlight += 1;
-  try {
-    // Node's fetch takes undici's `dispatcher` option; the types know only the undici package's.
-    const options = through ? ({ ...init, dispatcher: through } as RequestInit) : init;
-    const response = await fetch(input, options);
-    noteKeepAlive(response.headers.get('keep-alive'));
-    return response;
-  } finally {
-    inFlight -= 1;
-    lastActiveAt = performance.now();
+/** Closes the idle connections that may have died while the container was frozen. */
+const dropStaleConnections = (): void => {
+  const now = performance.now();
+  if (inFlight > 0 || now - lastActiveAt <= idleLimitMs()) return;
+  for (const agent of agents.values()) {
+    for (const sockets of Object.values(agent.freeSockets)) {
+      for (const socket of sockets ?? []) socket.destroy();
+    }
   }
 };
+
+/** A request that failed for want of a working connection (never an HTTP status). */
+class ConnectionFailure extends Error {
+  override readonly name = 'ConnectionFailure';
+  /** The system's error code (ECONNREFUSED, ECONNRESET…), or what happened. */
+  readonly reason: string;
+  /** False when the connection was never set up, so the server cannot have the request. */
+  readonly mayHaveReachedServer: boolean;
+
+  constructor(reason: string, mayHaveReachedServer: boolean) {
+    super(`Could not reach the server (${reason})`);
+    this.reason = reason;
+    this.mayHaveReachedServer = mayHaveReachedServer;
+  }
+}
+
+/** The attempt's time ran out; the request may have reached the server. */
+class RequestTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+interface PostReply {
+  status: number;
+  header: (name: string) => string | undefined;
+  text: string;
+}
+
+const JSON_CONTENT = 'application/json';
+
+/**
+ * POSTs a JSON body to `path` under `baseUrl` over a kept connection, and reads the whole reply.
+ * Rejects with RequestTimeout after `timeoutMs`, or with ConnectionFailure.
+ */
+const postOverKeptConnection = (
+  baseUrl: string,
+  path: string,
+  body: string,
+  timeoutMs: number,
+): Promise<PostReply> =>
+  new Promise((resolve, reject) => {
+    const origin = originOf(baseUrl);
+    dropStaleConnections();
+    inFlight += 1;
+    let connectionReady = false;
+    let settled = false;
+    const settle = (error: Error | undefined, reply?: PostReply): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      inFlight -= 1;
+      lastActiveAt = performance.now();
+      if (error) reject(error);
+      else resolve(reply as PostReply);
+    };
+    const request = (origin.tls ? httpsRequest : httpRequest)({
+      agent: agentFor(origin),
+      method: 'POST',
+      hostname: origin.hostname,
+      port: origin.port,
+      path: origin.pathPrefix + path,
+      headers: { 'content-type': JSON_CONTENT, 'content-length': Buffer.byteLength(body) },
+    });
+    // A connection still being set up when time runs out has carried none of the request.
+    const timer = setTimeout(() => {
+      const error = connectionReady
+        ? new RequestTimeout('The attempt timed out')
+        : new ConnectionFailure('connection not set up in time', false);
+      settle(error);
+      request.destroy(error);
+    }, timeoutMs);
+    request.once('socket', (socket: Socket) => {
+      if (readySockets.has(socket)) connectionReady = true;
+      else socket.once(readyEvent(socket), () => (connectionReady = true));
+    });
+    request.on('error', (error: Error & { code?: string }) =>
+      settle(new ConnectionFailure(error.code ?? error.message, connectionReady)),
+    );
+    request.once('response', (response: IncomingMessage) => {
+      noteKeepAlive(response.headers['keep-alive']);
+      response.setEncoding('utf8');
+      let text = '';
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('error', () => settle(new ConnectionFailure('ECONNRESET', true)));
+      response.once('close', () => {
+        if (!response.complete) settle(new ConnectionFailure('ECONNRESET', true));
+      });
+      response.once('end', () =>
+        settle(undefined, {
+          status: response.statusCode ?? 0,
+          header: (name) => {
+            const value = response.headers[name];
+            return Array.isArray(value) ? value.join(', ') : value;
+          },
+          text,
+        }),
+      );
+    });
+    request.end(body);
+  });
 
 /**
  * Opens the connection to `baseUrl` ahead of the first send (at init, beside the secret fetch).
@@ -191,13 +273,14 @@ const fetchOverKeptConnections = async (
  */
 const preconnect = (baseUrl: string): void => {
   try {
-    const url = new URL(baseUrl);
-    const options = { protocol: url.protocol, hostname: url.hostname, port: url.port };
-    if (preconnected || agent || !nodeAgentClass()) return;
-    const socket = openSocket(options);
+    const origin = originOf(baseUrl);
+    if (preconnected || agents.has(origin.key)) return;
+    const socket = openSocket(origin);
     socket.unref();
     socket.on('error', () => socket.destroy());
-    preconnected = { origin: originOf(options), socket, openedAt: performance.now() };
+    const timer = setTimeout(() => socket.destroy(), CONNECT_TIMEOUT_MS).unref();
+    socket.once(readyEvent(socket), () => clearTimeout(timer));
+    preconnected = { key: origin.key, socket, openedAt: performance.now() };
   } catch {
     // The first send connects as usual.
   }
@@ -205,12 +288,20 @@ const preconnect = (baseUrl: string): void => {
 
 /** Drops every kept connection and what was learnt about the server (tests). */
 const resetConnections = (): void => {
-  agent?.destroy().catch(() => {});
-  agent = undefined;
+  for (const agent of agents.values()) agent.destroy();
+  agents.clear();
   preconnected?.socket.destroy();
   preconnected = undefined;
   announcedKeepAliveMs = undefined;
-  tlsSessions.clear();
+  lastActiveAt = 0;
 };
 
-export { fetchOverKeptConnections, idleLimitMs, preconnect, resetConnections };
+export type { PostReply };
+export {
+  ConnectionFailure,
+  idleLimitMs,
+  postOverKeptConnection,
+  preconnect,
+  RequestTimeout,
+  resetConnections,
+};

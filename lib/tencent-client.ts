@@ -1,5 +1,5 @@
 import type { Command } from './commands/command.ts';
-import { fetchOverKeptConnections } from './connections.ts';
+import { ConnectionFailure, postOverKeptConnection, RequestTimeout } from './connections.ts';
 import { beforeDeadline } from './deadline.ts';
 import { isSendError, SendError } from './errors.ts';
 import { freshRandom } from './idempotency.ts';
@@ -42,49 +42,22 @@ interface SendProgress {
 /** A rate limit is never retried sooner than this (contract section 6). */
 const RATE_LIMIT_MIN_DELAY_MS = 1_000;
 
-/** Connection failures that happen before a byte of the request is sent. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-const errorCodesInChain = (error: unknown): string[] => {
-  const codes: string[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 5 || typeof value !== 'object' || value === null) return;
-    const { code, cause, errors } = value as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    visit(cause, depth + 1);
-    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
-  };
-  visit(error, 0);
-  return codes;
+// The query carries the UserSig: it is built here and never put into a message or a log. Its
+// signed part is built once per identity.
+const signedQueries = new WeakMap<SignedIdentity, string>();
+const signedQuery = (identity: SignedIdentity): string => {
+  let query = signedQueries.get(identity);
+  if (query === undefined) {
+    query = `sdkappid=${identity.sdkAppId}&identifier=${encodeURIComponent(identity.identifier)}&usersig=${encodeURIComponent(identity.userSig)}`;
+    signedQueries.set(identity, query);
+  }
+  return query;
 };
-
-const failedBeforeSending = (error: unknown): boolean => {
-  const codes = errorCodesInChain(error);
-  return codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code));
-};
-
-// The URL carries the UserSig: it is built here and never put into a message or a log.
-const commandUrl = (baseUrl: string, command: CommandTarget, identity: SignedIdentity): string => {
-  const query = new URLSearchParams({
-    sdkappid: String(identity.sdkAppId),
-    identifier: identity.identifier,
-    usersig: identity.userSig,
-    random: String(freshRandom()),
-    contenttype: 'json',
-  });
-  return `${baseUrl}/v4/${command.service}/${command.name}?${query}`;
-};
+const commandPath = (command: CommandTarget, identity: SignedIdentity): string =>
+  `/v4/${command.service}/${command.name}?${signedQuery(identity)}&random=${freshRandom()}&contenttype=json`;
 
 /** HTTP statuses a group send retries (Random makes a repeat harmless); live rooms retry none. */
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const statusFailure = (status: number): SendError => {
   if (status === 429)
@@ -94,16 +67,13 @@ const statusFailure = (status: number): SendError => {
 };
 
 /** Retry-After in seconds or as a date, in milliseconds; undefined when absent or malformed. */
-const retryAfterMs = (header: string | null): number | undefined => {
-  if (header === null) return undefined;
+const retryAfterMs = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 };
-
-const isTimeout = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 /** One attempt's outcome: the reply, or a failure and whether it may be retried, and when. */
 type Attempt =
@@ -114,10 +84,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends one command and returns Tencent's reply, or throws a SendError. The attempts, timeouts,
- * backoff with full jitter and the retries decided from the reply's body are a small loop on
- * fetch rather than ky: ky's hooks cost a clone of every request and response (a tee of each body
- * stream), about 0.3 ms of CPU a send, and the policy is this module's either way (contract
- * sections 5 and 6): `attempt` says what failed and whether it may be retried, the loop when.
+ * backoff with full jitter and the retries decided from the reply's body are a small loop rather
+ * than ky: ky's hooks cost a clone of every request and response (a tee of each body stream),
+ * about 0.3 ms of CPU a send, and the policy is this module's either way (contract sections 5
+ * and 6): `attempt` says what failed and whether it may be retried, the loop when.
  */
 const sendToTencent = async (
   request: SendRequest,
@@ -143,22 +113,15 @@ const sendToTencent = async (
 
   const attempt = async (identity: SignedIdentity): Promise<Attempt> => {
     const group = command.deduplicatedByRandom;
-    // Not AbortSignal.timeout: its timer cannot be cleared and lives on after every fast reply.
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new DOMException('The attempt timed out', 'TimeoutError')),
-      Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
-    );
     try {
-      const response = await fetchOverKeptConnections(commandUrl(baseUrl, command, identity), {
-        method: 'POST',
-        headers: JSON_HEADERS,
-        body: bodyText,
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      if (!response.ok) {
-        const { status } = response;
+      const response = await postOverKeptConnection(
+        baseUrl,
+        commandPath(command, identity),
+        bodyText,
+        Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
+      );
+      const { status } = response;
+      if (status < 200 || status > 299) {
         if (status === 504) progress.outcomeUnknown = true;
         return {
           failure: statusFailure(status),
@@ -166,11 +129,11 @@ const sendToTencent = async (
           floorMs: status === 429 ? RATE_LIMIT_MIN_DELAY_MS : 0,
           afterMs:
             status === 429 || status === 503
-              ? retryAfterMs(response.headers.get('retry-after'))
+              ? retryAfterMs(response.header('retry-after'))
               : undefined,
         };
       }
-      const reply = parseReply(text);
+      const reply = parseReply(response.text);
       const failure = failureOfReply(reply);
       if (!failure) return { reply };
       const code = failure.tencentCode ?? 0;
@@ -181,7 +144,7 @@ const sendToTencent = async (
       };
     } catch (error) {
       if (isSendError(error)) return { failure: error, retryable: false };
-      if (isTimeout(error)) {
+      if (error instanceof RequestTimeout) {
         progress.outcomeUnknown = true;
         const failure = new SendError(
           'UPSTREAM_TIMEOUT',
@@ -190,20 +153,16 @@ const sendToTencent = async (
         // A live-room send that timed out may have reached Tencent: never sent twice.
         return { failure, retryable: group };
       }
-      if (error instanceof TypeError) {
-        const reason = errorCodesInChain(error)[0] ?? 'connection failed';
+      if (error instanceof ConnectionFailure) {
         const failure = new SendError(
           'UPSTREAM_UNAVAILABLE',
-          `Could not reach Tencent (${reason})`,
+          `Could not reach Tencent (${error.reason})`,
         );
-        const notSent = failedBeforeSending(error);
-        if (!notSent) progress.outcomeUnknown = true;
+        if (error.mayHaveReachedServer) progress.outcomeUnknown = true;
         // A live-room send is retried only when the request cannot have reached Tencent.
-        return { failure, retryable: group || notSent };
+        return { failure, retryable: group || !error.mayHaveReachedServer };
       }
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   };
 
@@ -238,4 +197,4 @@ const sendToTencent = async (
 };
 
 export type { CommandTarget, RetryPolicy, SendProgress, SendRequest };
-export { commandUrl, failedBeforeSending, sendToTencent };
+export { sendToTencent };

@@ -7,9 +7,11 @@ import {
   startTencentChatEmulator,
 } from '../../emulators/tencent-chat/server.ts';
 import {
-  fetchOverKeptConnections,
+  ConnectionFailure,
   idleLimitMs,
+  postOverKeptConnection,
   preconnect,
+  RequestTimeout,
   resetConnections,
 } from '../../lib/connections.ts';
 
@@ -20,14 +22,10 @@ const start = async (network: NetworkOptions) => {
   return running;
 };
 
-/** A POST, which undici never retries by itself on a connection found dead. */
+/** A POST, which Node's Agent never retries by itself on a connection found dead. */
 const post = async (url: string) => {
-  const response = await fetchOverKeptConnections(`${url}/emulator/reset`, {
-    method: 'POST',
-    body: '{}',
-  });
-  await response.text();
-  return response.status;
+  const reply = await postOverKeptConnection(url, '/emulator/reset', '{}', 5_000);
+  return reply.status;
 };
 
 /**
@@ -102,7 +100,7 @@ describe('Module: connections', () => {
     expect(emulator.network.stats.connections).toBe(2);
   });
 
-  it('keeps an unannounced connection no longer than undici does (four seconds)', async () => {
+  it('keeps an unannounced connection four seconds at most, as undici assumes', async () => {
     // Prepare
     const emulator = await start({
       rttMs: 0,
@@ -128,5 +126,38 @@ describe('Module: connections', () => {
     // Assess
     expect(attempt).not.toThrow();
     await sleep(50);
+  });
+  it('says whether a failed request may have reached the server', async () => {
+    // Prepare
+    const command = '/v4/group_open_http_svc/send_group_msg';
+    const outcome = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'answered',
+        (error: unknown) =>
+          error instanceof ConnectionFailure
+            ? `${error.reason}, may have reached: ${error.mayHaveReachedServer}`
+            : error instanceof RequestTimeout
+              ? 'timed out'
+              : String(error),
+      );
+    const slow = await start({ tls: true, rttMs: 1_000 });
+    const notSetUp = await outcome(postOverKeptConnection(slow.url, command, '{}', 200));
+    await slow.close();
+    const emulator = await start({ tls: true });
+    const refused = await outcome(
+      postOverKeptConnection('https://127.0.0.1:1', command, '{}', 2_000),
+    );
+    emulator.emulator.addFault({ drop: 'after' });
+    const cutOff = await outcome(postOverKeptConnection(emulator.url, command, '{}', 2_000));
+    emulator.emulator.addFault({ delayMs: 1_000 });
+    const stalled = await outcome(postOverKeptConnection(emulator.url, command, '{}', 200));
+
+    // Assess
+    expect({ notSetUp, refused, cutOff, stalled }).toEqual({
+      notSetUp: 'connection not set up in time, may have reached: false',
+      refused: 'ECONNREFUSED, may have reached: false',
+      cutOff: 'ECONNRESET, may have reached: true',
+      stalled: 'timed out',
+    });
   });
 });
