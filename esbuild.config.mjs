@@ -2,6 +2,7 @@
 // the AWS SDK inside, loadable by plain `node`, and beside it the chunks it imports only when a
 // feature is turned on (the idempotency table), so that a function without it never loads them.
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export const FUNCTIONS = [
@@ -20,23 +21,20 @@ const banner = [
 ].join('\n');
 
 /**
- * node:http and node:https through require() rather than import. An ES module import makes Node
- * build the builtin's ES module facade, which reads every export, and node:http's `WebSocket`,
- * `CloseEvent` and `MessageEvent` are getters that load undici: some 15 ms of a cold start for code
- * nothing here runs (the Tencent client and the AWS SDK both use node:https).
+ * node:http and node:https through require() (lib/builtins/) rather than import. An ES module
+ * import makes Node build the builtin's ES module facade, which reads every export, and node:http's
+ * `WebSocket`, `CloseEvent` and `MessageEvent` are getters that load undici: some 15 ms of a cold
+ * start for code nothing here runs (the Tencent client and the AWS SDK both use node:https).
  */
+const builtins = fileURLToPath(new URL('./lib/builtins/', import.meta.url));
 const httpThroughRequire = {
   name: 'http-through-require',
   setup(build) {
     build.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
-      args.namespace === 'http-through-require'
+      args.importer.startsWith(builtins)
         ? undefined
-        : { path: args.path.replace(/^node:/, ''), namespace: 'http-through-require' },
+        : { path: `${builtins}${args.path.replace(/^node:/, '')}.cjs` },
     );
-    build.onLoad({ filter: /.*/, namespace: 'http-through-require' }, (args) => ({
-      contents: `module.exports = require('node:${args.path}');`,
-      loader: 'js',
-    }));
   },
 };
 

@@ -35,8 +35,13 @@ const startupFiles = async (entry: string): Promise<string[]> => {
     seen.add(file);
     const code = await readFile(file, 'utf8');
     // esbuild's output: `import{…}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`; dynamic
-    // imports are `import("…")` and are not followed.
-    for (const match of code.matchAll(/import(?:\{[^}]*\}from|\s*)"(\.\/[^"]+)"/g)) {
+    // imports, `import("…")`, are followed only from the entry, which awaits them at init (the
+    // others load queue mode or the idempotency table when used).
+    const imports =
+      file === entry
+        ? /import(?:\{[^}]*\}from|\s*|\()"(\.\/[^"]+)"/g
+        : /import(?:\{[^}]*\}from|\s*)"(\.\/[^"]+)"/g;
+    for (const match of code.matchAll(imports)) {
       await visit(join(dirname(file), match[1] as string));
     }
   };

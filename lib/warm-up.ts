@@ -17,7 +17,9 @@ const warmUp = (): void => {
   try {
     const config = readConfig();
     preconnect(config.baseUrl);
-    identityProvider(config)({ refresh: false }).catch(() => {});
+    // A turn later: a connection waiting for its TCP set-up to be seen sends its TLS hello
+    // first, before the AWS SDK's first call takes the CPU for a while.
+    setImmediate(() => identityProvider(config)({ refresh: false }).catch(() => {}));
   } catch {
     // An invalid configuration is reported by the first invocation, naming the variable.
   }

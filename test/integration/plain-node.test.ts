@@ -62,6 +62,25 @@ describe('Built bundles under plain node', () => {
     });
     afterAll(() => stack.close());
 
+    it.each(['send-group-msg', 'send-text-msg'])(
+      '%s sends without ever loading undici (about 15 ms of a cold start)',
+      async (name) => {
+        // Act
+        const request = name === 'send-text-msg' ? SEED_TEXT_REQUEST : SEED_GROUP_REQUESTS.basic;
+        const stdout = await runInNode(
+          `const m = await import(${JSON.stringify(bundlePath(name))});
+         const result = await m.handler(${JSON.stringify(request)}, { getRemainingTimeInMillis: () => 10000 });
+         const undici = process.moduleLoadList.filter((entry) => entry.includes('undici'));
+         console.log('RESULT ' + JSON.stringify({ ok: result.ok, undici }));`,
+          { ...stack.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        );
+
+        // Assess
+        const line = stdout.split('\n').find((l) => l.startsWith('RESULT ')) ?? '';
+        expect(JSON.parse(line.slice(7))).toEqual({ ok: true, undici: [] });
+      },
+    );
+
     const SEEDS = [
       ...Object.values(SEED_GROUP_REQUESTS).map(
         (request) => ['send-group-msg', request, request.GroupId] as const,
