@@ -9,9 +9,11 @@ import { environmentFor, requestFor, summary } from './workload.ts';
 
 /**
  * Sends over a real-like network: HTTPS through the emulator's network model, at several
- * round-trip times, for our bundle, the hand-written sender and a bare request. Each runs in a
- * container (process) of its own with an emulator of its own, all side by side so that the idle
- * gaps of every round-trip time pass together. The server keeps connections for 60 s and says so.
+ * round-trip times, for our bundle, the hand-written sender and the bare requests (fetch and
+ * node:https). Each runs in a container (process) of its own with an emulator of its own, all side
+ * by side so that the idle gaps of every round-trip time pass together. The server keeps
+ * connections for 60 s and says so. Every time is also given as its excess over the round trip; a
+ * bare request's warm excess is the model's own floor (`modelFloorMs`), which no sender goes below.
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -84,6 +86,9 @@ const runContainer = async (
 
 const roundTrips = (ms: number, rttMs: number): number | null => (rttMs > 0 ? ms / rttMs : null);
 
+/** The senders whose warm excess over the round trip is the model's floor. */
+const BARE_SENDERS = ['bare', 'bare-https'];
+
 const networkSection = async ({
   files,
   secretsUrl,
@@ -141,13 +146,14 @@ const networkSection = async ({
           warm: {
             ...warm,
             roundTrips: roundTrips(warm.p50, rttMs),
+            excessMs: warm.p50 - rttMs,
             connections: raw.warm.connections,
             tlsHandshakes: raw.warm.tlsHandshakes,
           },
           gaps: Object.fromEntries(
             Object.entries(raw.gaps).map(([gap, step]) => [
               gap,
-              { ...step, roundTrips: roundTrips(step.ms, rttMs) },
+              { ...step, roundTrips: roundTrips(step.ms, rttMs), excessMs: step.ms - rttMs },
             ]),
           ),
         },
@@ -173,7 +179,12 @@ const networkSection = async ({
     }
   }
   const results: Record<string, Record<string, unknown>> = {};
+  const modelFloorMs: Record<string, Record<string, number>> = {};
   for (const [rttMs, sender, figures] of longLived) {
+    if (BARE_SENDERS.includes(sender)) {
+      modelFloorMs[`${rttMs}ms`] ??= {};
+      (modelFloorMs[`${rttMs}ms`] as Record<string, number>)[sender] = figures.warm.excessMs;
+    }
     const samples = [figures.first.ms, ...(firstSends.get(`${rttMs}/${sender}`) ?? [])];
     const first = summary(samples);
     results[`${rttMs}ms`] ??= {};
@@ -195,6 +206,8 @@ const networkSection = async ({
     gapsSeconds,
     firstSendSamples: firstSendSamples + 1,
     byRtt: results,
+    /** Per round trip, each bare request's warm p50 minus the round trip (ms): the model's floor. */
+    modelFloorMs,
   };
 };
 

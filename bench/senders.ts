@@ -6,10 +6,12 @@ import { getSignedIdentity } from '../lib/usersig.ts';
 import { COMMANDS, type FunctionName } from './workload.ts';
 
 /**
- * The two senders every network and cold-start figure is set beside, built as bundles the same
- * way as ours: the hand-written sender (Secrets Manager client + tls-sig-api-v2 + fetch, as
- * bench/naive-sender.ts) and a bare request (one fetch POST to a URL signed in advance). Both
- * answer `{ ok: true }` like our handlers; the command comes from BENCH_TARGET.
+ * The senders every network and cold-start figure is set beside, built as bundles the same way
+ * as ours: the hand-written sender (Secrets Manager client + tls-sig-api-v2 + fetch, as
+ * bench/naive-sender.ts) and two bare requests, each one POST to a URL signed in advance: `bare`
+ * with fetch, `bare-https` with `node:https` on a keep-alive Agent holding one connection. All
+ * answer `{ ok: true }` like our handlers; the command comes from BENCH_TARGET. On the network
+ * model, a bare request's time over the round trip is the model's own floor.
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +31,26 @@ const SOURCES = {
     "    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event),",
     '  });',
     '  const reply = await response.json();',
+    "  if (reply.ErrorCode !== 0) throw new Error('ErrorCode ' + reply.ErrorCode);",
+    '  return { ok: true };',
+    '};',
+  ],
+  'bare-https': [
+    "import { Agent, request } from 'node:https';",
+    'const agent = new Agent({ keepAlive: true, maxSockets: 1 });',
+    'const post = (url, body) => new Promise((resolve, reject) => {',
+    "  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };",
+    "  const req = request(url, { method: 'POST', agent, headers }, (response) => {",
+    '    const chunks = [];',
+    "    response.on('data', (chunk) => chunks.push(chunk));",
+    "    response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));",
+    "    response.on('error', reject);",
+    '  });',
+    "  req.on('error', reject);",
+    '  req.end(body);',
+    '});',
+    'export const handler = async (event) => {',
+    '  const reply = await post(process.env.BENCH_BARE_URL, JSON.stringify(event));',
     "  if (reply.ErrorCode !== 0) throw new Error('ErrorCode ' + reply.ErrorCode);",
     '  return { ok: true };',
     '};',

@@ -9,7 +9,7 @@ import {
   unknownFields,
 } from './checks.ts';
 import { Timeline } from './timeline.ts';
-import { verifyUserSig } from './usersig.ts';
+import { userSigVerifier } from './usersig.ts';
 
 /** The state and rules of a local Tencent Chat: apps, groups, rooms, limits, de-duplication. */
 
@@ -150,6 +150,7 @@ class TencentChatEmulator {
   private readonly seen = new Map<string, { msgSeq: number; msgTime: number; at: number }>();
   private readonly windows = new Map<string, number[]>();
   private readonly sequences = new Map<string, number>();
+  private readonly userSigs = userSigVerifier();
   private readonly now: () => number;
 
   constructor(options: EmulatorOptions = {}) {
@@ -176,6 +177,7 @@ class TencentChatEmulator {
     this.windows.clear();
     this.sequences.clear();
     this.timeline.clear();
+    this.userSigs.clearCaches();
     Object.assign(this.stats, {
       received: 0,
       delivered: 0,
@@ -231,7 +233,7 @@ class TencentChatEmulator {
       command: COMMAND_PATHS[path] ?? path,
       path,
       query: entries,
-      userSigDigest: userSig === null ? undefined : digest(userSig).slice(0, 16),
+      userSigDigest: userSig === null ? undefined : this.userSigs.digest(userSig),
       contentType,
       body,
       unknownFields: unknownFields(COMMAND_PATHS[path] ?? path, body),
@@ -291,7 +293,7 @@ class TencentChatEmulator {
     if (!app) return [70020, 'SDKAppID not found: check the SDKAppID and the data center'];
     const identifier = query.get('identifier');
     if (!identifier) return [60004, 'identifier is missing'];
-    const sigError = verifyUserSig(query.get('usersig') ?? '', {
+    const sigError = this.userSigs.verify(query.get('usersig') ?? '', {
       sdkAppId: app.sdkAppId,
       identifier,
       key: app.secretKey,

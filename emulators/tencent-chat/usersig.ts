@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 
 /**
@@ -57,12 +57,21 @@ const expectedSignature = (
     )
     .digest('base64');
 
-/** 0 when the UserSig is good for this app, identifier and moment; else Tencent's error code. */
-const verifyUserSig = (
+interface SigFacts {
+  sdkAppId: number;
+  identifier: string;
+  key: string;
+}
+
+/**
+ * What a UserSig proves whatever the moment: Tencent's error code, or the time it was signed and
+ * its lifetime in seconds. The checks come in Tencent's order; only the expiry is left.
+ */
+const sigVerdict = (
   userSig: string,
-  expected: { sdkAppId: number; identifier: string; key: string; nowSeconds: number },
-): number => {
-  if (userSig === '') return SIG_ERRORS.empty;
+  expected: SigFacts,
+): { error: number } | { time: number; expire: number } => {
+  if (userSig === '') return { error: SIG_ERRORS.empty };
   const decoded = decodeUserSig(userSig);
   if (
     decoded?.version !== '2.0' ||
@@ -72,10 +81,10 @@ const verifyUserSig = (
     typeof decoded.expire !== 'number' ||
     typeof decoded.sig !== 'string'
   ) {
-    return SIG_ERRORS.unreadable;
+    return { error: SIG_ERRORS.unreadable };
   }
-  if (decoded.sdkAppId !== expected.sdkAppId) return SIG_ERRORS.sdkAppId;
-  if (decoded.identifier !== expected.identifier) return SIG_ERRORS.identifier;
+  if (decoded.sdkAppId !== expected.sdkAppId) return { error: SIG_ERRORS.sdkAppId };
+  if (decoded.identifier !== expected.identifier) return { error: SIG_ERRORS.identifier };
   const want = Buffer.from(
     expectedSignature(expected.key, {
       identifier: decoded.identifier,
@@ -85,10 +94,58 @@ const verifyUserSig = (
     }),
   );
   const got = Buffer.from(decoded.sig);
-  if (want.length !== got.length || !timingSafeEqual(want, got)) return SIG_ERRORS.mismatch;
-  if (expected.nowSeconds > decoded.time + decoded.expire) return SIG_ERRORS.expired;
-  return 0;
+  if (want.length !== got.length || !timingSafeEqual(want, got)) {
+    return { error: SIG_ERRORS.mismatch };
+  }
+  return { time: decoded.time, expire: decoded.expire };
+};
+
+const withExpiry = (verdict: ReturnType<typeof sigVerdict>, nowSeconds: number): number => {
+  if ('error' in verdict) return verdict.error;
+  return nowSeconds > verdict.time + verdict.expire ? SIG_ERRORS.expired : 0;
+};
+
+/** 0 when the UserSig is good for this app, identifier and moment; else Tencent's error code. */
+const verifyUserSig = (userSig: string, expected: SigFacts & { nowSeconds: number }): number =>
+  withExpiry(sigVerdict(userSig, expected), expected.nowSeconds);
+
+/**
+ * The emulator's UserSig work, done once per UserSig: `verify` is `verifyUserSig` that decodes and
+ * signs once per UserSig, app, identifier and key (a sender reuses one UserSig for many requests,
+ * and inflating it and computing the HMAC were most of a cold request's work in the emulator); the
+ * expiry is still checked on every call, and a rotated key is another entry. `digest` is what the
+ * emulator records instead of the UserSig. Each cache forgets everything once it holds `maxEntries`.
+ */
+const userSigVerifier = (maxEntries = 1_000) => {
+  const verdicts = new Map<string, ReturnType<typeof sigVerdict>>();
+  const digests = new Map<string, string>();
+  return {
+    verify: (userSig: string, expected: SigFacts & { nowSeconds: number }): number => {
+      const key = `${expected.sdkAppId}\n${expected.identifier}\n${expected.key}\n${userSig}`;
+      let verdict = verdicts.get(key);
+      if (!verdict) {
+        if (verdicts.size >= maxEntries) verdicts.clear();
+        verdict = sigVerdict(userSig, expected);
+        verdicts.set(key, verdict);
+      }
+      return withExpiry(verdict, expected.nowSeconds);
+    },
+    /** The first 16 hex digits of the UserSig's SHA-256. */
+    digest: (userSig: string): string => {
+      let digest = digests.get(userSig);
+      if (digest === undefined) {
+        if (digests.size >= maxEntries) digests.clear();
+        digest = createHash('sha256').update(userSig).digest('hex').slice(0, 16);
+        digests.set(userSig, digest);
+      }
+      return digest;
+    },
+    clearCaches: (): void => {
+      verdicts.clear();
+      digests.clear();
+    },
+  };
 };
 
 export type { DecodedUserSig };
-export { decodeUserSig, expectedSignature, SIG_ERRORS, verifyUserSig };
+export { decodeUserSig, expectedSignature, SIG_ERRORS, userSigVerifier, verifyUserSig };

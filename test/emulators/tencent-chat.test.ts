@@ -132,6 +132,32 @@ describe('Tencent Chat emulator', () => {
     expect(reply.body.ErrorCode).toBe(70009);
   });
 
+  it('refuses a UserSig it accepted before once the key rotates, and once it expires', async () => {
+    const params = query();
+    const accepted = await post(GROUP, message('a', 1), params);
+    running.emulator.rotateKey(DEFAULT_APP.sdkAppId, 'new-key');
+    const rotated = await post(GROUP, message('b', 2), params);
+    running.emulator.rotateKey(DEFAULT_APP.sdkAppId, DEFAULT_APP.secretKey);
+    const again = await post(GROUP, message('c', 3), params);
+    now += 86_401_000;
+    const expired = await post(GROUP, message('d', 4), params);
+    expect(accepted.body.ErrorCode).toBe(0);
+    expect(rotated.body.ErrorCode).toBe(70009);
+    expect(again.body.ErrorCode).toBe(0);
+    expect(expired.body.ErrorCode).toBe(70001);
+  });
+
+  it('records the same digest for the same UserSig, and another for another', async () => {
+    const params = query();
+    await post(GROUP, message('a', 1), params);
+    await post(GROUP, message('b', 2), params);
+    await post(GROUP, message('c', 3), query({ usersig: `${params.get('usersig')}x` }));
+    const digests = running.emulator.requests.map((request) => request.userSigDigest);
+    expect(digests[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(digests[1]).toBe(digests[0]);
+    expect(digests[2]).not.toBe(digests[0]);
+  });
+
   it.each([
     [GROUP, { GroupId: '@TGS#2C5SZEAEF', MsgBody: [] }, 10004],
     [GROUP, { ...message('x'), GroupId: 'nope' }, 10010],
