@@ -224,6 +224,12 @@ try {
       { p50: handler.p50 - bare.p50, p99: handler.p99 - bare.p99 },
     ]),
   );
+  // The same against node:http over one kept connection, the floor of a sender on node:http(s).
+  const warmCpuOverheadVsHttpMs = Object.fromEntries(
+    Object.entries(
+      warmResults.warm['0ms'] as Record<string, { overheadMs: { vsBareHttp: Percentiles } }>,
+    ).map(([name, { overheadMs }]) => [name, overheadMs.vsBareHttp]),
+  );
   const idempotency = await measureIdempotency(servers.urls, settings, work);
   // Queue mode under Tencent's limits: its own servers and process (bench/burst.ts).
   const burst = await runBurstProcess(work, process.env.BENCH_BURST);
@@ -247,6 +253,7 @@ try {
     idempotency,
     burst,
     warmCpuOverheadMs,
+    warmCpuOverheadVsHttpMs,
     totalSeconds: (Date.now() - benchStartedAt) / 1000,
   };
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
@@ -272,7 +279,10 @@ interface BenchResults {
   };
   warm: Record<
     string,
-    Record<string, { handler: Percentiles; bare: Percentiles; naive: Percentiles }>
+    Record<
+      string,
+      { handler: Percentiles; bare: Percentiles; bareHttp: Percentiles; naive: Percentiles }
+    >
   >;
   throughput: Record<string, { perSecond: number }>;
   workPerThousand: Record<string, { getSecretValueCalls: number; userSigsUsed: number }>;
@@ -349,18 +359,22 @@ function printTable(results: BenchResults) {
         'handler p99',
         'bare POST p50',
         'bare POST p99',
+        'bare http p50',
+        'bare http p99',
         'p50 ratio',
         'p99 ratio',
         'naive p50',
         'naive p99',
         'naive/handler p50',
       ],
-      Object.entries(byFunction).map(([name, { handler, bare, naive }]) => [
+      Object.entries(byFunction).map(([name, { handler, bare, bareHttp, naive }]) => [
         name,
         round(handler.p50),
         round(handler.p99),
         round(bare.p50),
         round(bare.p99),
+        round(bareHttp.p50),
+        round(bareHttp.p99),
         `${round(handler.p50 / bare.p50)}x`,
         `${round(handler.p99 / bare.p99)}x`,
         round(naive.p50),

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readConfig, readGroupQueueUrl } from '../config.ts';
 import { isSendError, SendError } from '../errors.ts';
 import { eventKindOf, readInvocation } from '../events.ts';
 import { logger, redact } from '../logger.ts';
-import { metrics } from '../metrics.ts';
+import { MetricUnit, metrics } from '../metrics.ts';
+import { observed } from '../observed.ts';
 import {
   type FailureResult,
   failureResult,
@@ -27,7 +24,6 @@ interface FanOutResult {
   queued: number;
 }
 
-const TIMEOUT_EARLY_MS = 50;
 const DEFAULT_BUDGET_MS = 30_000;
 
 const budgetOf = (context: Partial<Context> | undefined): number => {
@@ -108,7 +104,10 @@ const fanOutFailure = (error: unknown): FailureResult =>
 
 /** The fan-out function: HTTP (202 or the error's status), or direct invoke (result or throw). */
 const createFanOutHandler = () => {
-  const handle = async (event: unknown, context: Context): Promise<FanOutResult | HttpResponse> => {
+  return observed(async function handle(
+    event: unknown,
+    context: Context,
+  ): Promise<FanOutResult | HttpResponse> {
     const http = eventKindOf(event) === 'http';
     try {
       const result = await fanOut(event, context);
@@ -123,12 +122,7 @@ const createFanOutHandler = () => {
       if (http) return httpResponse(failure);
       throw new InvocationFailedError(failure);
     }
-  };
-
-  return middy({ timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(handle);
+  });
 };
 
 export type { FanOutResult };

@@ -1,11 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Command } from '../commands/command.ts';
 import { readConfig, readQueueConfig } from '../config.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
 import { logger } from '../logger.ts';
-import { metrics } from '../metrics.ts';
+import { MetricUnit, metrics } from '../metrics.ts';
 import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
 import { sendOne } from '../send.ts';
 import { delayVisibility, requeue } from './give-back.ts';

@@ -48,10 +48,23 @@ const jsonText = () =>
     ),
   );
 
+/**
+ * A part of a request built when a request first carries it: building zod schemas is most of what
+ * they cost a cold start. For an optional field, wrap it in `z.optional` as usual.
+ */
+const deferred = <Schema extends z.ZodMiniType>(build: () => Schema) => {
+  const schema = z.lazy(build);
+  // zod's optional asks its inner schema's `optin` on every parse, even of an absent field, and a
+  // lazy schema builds itself to answer. Ours are objects, neither optional nor defaulted: say so.
+  Object.defineProperty(schema._zod, 'optin', { value: undefined, writable: true });
+  return schema;
+};
+
 export {
   account,
   boundedId,
   byteLength,
+  deferred,
   flag,
   flagOrFlagText,
   intRange,

@@ -9,77 +9,78 @@ import { nonNegativeInt, requiredText, text, uint32 } from './fields.ts';
 
 const downloadFlag = () => z.literal(2, { error: 'must be 2' });
 
-const textElem = z.strictObject({
-  MsgType: z.literal('TIMTextElem'),
-  MsgContent: z.strictObject({ Text: text() }),
-});
+/**
+ * An element: its MsgType, and its MsgContent's schema built when an element of that type is first
+ * checked. Building zod schemas is most of what they cost a cold start, and most containers only
+ * ever meet one or two element types.
+ */
+const element = <Type extends string, Content extends z.ZodMiniType>(
+  type: Type,
+  content: () => Content,
+) => z.strictObject({ MsgType: z.literal(type), MsgContent: z.lazy(content) });
 
-const locationElem = z.strictObject({
-  MsgType: z.literal('TIMLocationElem'),
-  MsgContent: z.strictObject({
+const textElem = element('TIMTextElem', () => z.strictObject({ Text: text() }));
+
+const locationElem = element('TIMLocationElem', () =>
+  z.strictObject({
     Desc: text(),
     Latitude: z.number().check(z.gte(-90), z.lte(90)),
     Longitude: z.number().check(z.gte(-180), z.lte(180)),
   }),
-});
+);
 
-const faceElem = z.strictObject({
-  MsgType: z.literal('TIMFaceElem'),
-  MsgContent: z.strictObject({ Index: z.int(), Data: z.optional(text()) }),
-});
+const faceElem = element('TIMFaceElem', () =>
+  z.strictObject({ Index: z.int(), Data: z.optional(text()) }),
+);
 
-const customElem = z.strictObject({
-  MsgType: z.literal('TIMCustomElem'),
-  MsgContent: z.strictObject({
+const customElem = element('TIMCustomElem', () =>
+  z.strictObject({
     Data: text(),
     Desc: z.optional(text()),
     Ext: z.optional(text()),
     Sound: z.optional(text()),
   }),
-});
+);
 
-const soundElem = z.strictObject({
-  MsgType: z.literal('TIMSoundElem'),
-  MsgContent: z.strictObject({
+const soundElem = element('TIMSoundElem', () =>
+  z.strictObject({
     Url: requiredText(),
     UUID: requiredText(),
     Size: z.optional(nonNegativeInt()),
     Second: z.optional(nonNegativeInt()),
     Download_Flag: downloadFlag(),
   }),
-});
+);
 
-const imageInfo = z.strictObject({
-  Type: z.union([z.literal(1), z.literal(2), z.literal(3)]),
-  Size: z.optional(nonNegativeInt()),
-  Width: nonNegativeInt(),
-  Height: nonNegativeInt(),
-  URL: requiredText(),
-});
+const imageInfo = () =>
+  z.strictObject({
+    Type: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    Size: z.optional(nonNegativeInt()),
+    Width: nonNegativeInt(),
+    Height: nonNegativeInt(),
+    URL: requiredText(),
+  });
 
-const imageElem = z.strictObject({
-  MsgType: z.literal('TIMImageElem'),
-  MsgContent: z.strictObject({
+const imageElem = element('TIMImageElem', () =>
+  z.strictObject({
     UUID: requiredText(),
     ImageFormat: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(255)]),
-    ImageInfoArray: z.array(imageInfo).check(z.minLength(1, 'must list at least one image')),
+    ImageInfoArray: z.array(imageInfo()).check(z.minLength(1, 'must list at least one image')),
   }),
-});
+);
 
-const fileElem = z.strictObject({
-  MsgType: z.literal('TIMFileElem'),
-  MsgContent: z.strictObject({
+const fileElem = element('TIMFileElem', () =>
+  z.strictObject({
     Url: requiredText(),
     UUID: requiredText(),
     FileSize: z.optional(nonNegativeInt()),
     FileName: z.optional(text()),
     Download_Flag: downloadFlag(),
   }),
-});
+);
 
-const videoFileElem = z.strictObject({
-  MsgType: z.literal('TIMVideoFileElem'),
-  MsgContent: z.strictObject({
+const videoFileElem = element('TIMVideoFileElem', () =>
+  z.strictObject({
     VideoUrl: requiredText(),
     VideoUUID: requiredText(),
     VideoSize: z.optional(nonNegativeInt()),
@@ -94,7 +95,7 @@ const videoFileElem = z.strictObject({
     ThumbFormat: z.optional(text()),
     ThumbDownloadFlag: downloadFlag(),
   }),
-});
+);
 
 const BASIC_ELEMENTS = [
   textElem,
@@ -108,30 +109,30 @@ const BASIC_ELEMENTS = [
 ] as const;
 
 /** One message inside a merged message. Its own MsgBody holds the eight basic elements. */
-const relayedMessage = z.strictObject({
-  From_Account: z.optional(text()),
-  To_Account: z.optional(text()),
-  GroupId: z.optional(text()),
-  MsgSeq: z.optional(nonNegativeInt()),
-  MsgRandom: z.optional(uint32()),
-  MsgTimeStamp: z.optional(nonNegativeInt()),
-  MsgBody: z
-    .array(z.discriminatedUnion('MsgType', BASIC_ELEMENTS))
-    .check(z.minLength(1, 'must hold at least one element')),
-  CloudCustomData: z.optional(text()),
-});
+const relayedMessage = () =>
+  z.strictObject({
+    From_Account: z.optional(text()),
+    To_Account: z.optional(text()),
+    GroupId: z.optional(text()),
+    MsgSeq: z.optional(nonNegativeInt()),
+    MsgRandom: z.optional(uint32()),
+    MsgTimeStamp: z.optional(nonNegativeInt()),
+    MsgBody: z
+      .array(z.discriminatedUnion('MsgType', BASIC_ELEMENTS))
+      .check(z.minLength(1, 'must hold at least one element')),
+    CloudCustomData: z.optional(text()),
+  });
 
-const relayElem = z.strictObject({
-  MsgType: z.literal('TIMRelayElem'),
-  MsgContent: z.strictObject({
+const relayElem = element('TIMRelayElem', () =>
+  z.strictObject({
     Title: z.optional(text()),
     MsgNum: z.optional(nonNegativeInt()),
     CompatibleText: z.optional(text()),
     AbstractList: z.optional(z.array(text())),
-    MsgList: z.optional(z.array(relayedMessage)),
+    MsgList: z.optional(z.array(relayedMessage())),
     JsonMsgKey: z.optional(text()),
   }),
-});
+);
 
 const messageElement = z.discriminatedUnion('MsgType', [...BASIC_ELEMENTS, relayElem]);
 

@@ -36,12 +36,16 @@ const WRAPPERS = new Set([
   'nonoptional',
 ]);
 
+/** The schema inside wrappers and lazily built schemas (built here if they were not yet). */
 const unwrap = (schema: Schema): Schema => {
   let current = schema;
-  while (WRAPPERS.has(defOf(current).type) && defOf(current).innerType) {
-    current = defOf(current).innerType as Schema;
+  for (;;) {
+    const def = defOf(current);
+    if (def.type === 'lazy')
+      current = (current as unknown as { _zod: { innerType: Schema } })._zod.innerType;
+    else if (WRAPPERS.has(def.type) && def.innerType) current = def.innerType;
+    else return current;
   }
-  return current;
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Metrics, MetricUnit } from '../../lib/metrics.ts';
+import { type CapturedOutput, captureOutput } from '../support/output.ts';
+
+// The blobs below are what @aws-lambda-powertools/metrics 2.35 printed for the same calls, before
+// lib/metrics.ts replaced it: CloudWatch reads them as embedded metric format.
+
+let output: CapturedOutput;
+const printed = () =>
+  output.lines().map((line) => line.replace(/"Timestamp":\d+/, '"Timestamp":0'));
+const newMetrics = () => new Metrics({ namespace: 'TencentChatSender', serviceName: 'svc' });
+
+beforeEach(() => {
+  output = captureOutput();
+});
+afterEach(() => {
+  output.restore();
+  vi.unstubAllEnvs();
+});
+
+describe('Class: Metrics', () => {
+  it('writes one blob of the stored metrics, several values of one metric as a list', () => {
+    // Prepare
+    const metrics = newMetrics();
+
+    // Act
+    metrics.addDimension('command', 'send_group_msg');
+    metrics.addMetadata('fanoutId', 'fx');
+    metrics.addMetric('MessagesSent', MetricUnit.Count, 1);
+    metrics.addMetric('MessagesSent', MetricUnit.Count, 1);
+    metrics.addMetric('UpstreamLatency', MetricUnit.Milliseconds, 7);
+    metrics.publishStoredMetrics();
+
+    // Assess
+    expect(printed()).toStrictEqual([
+      '{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"TencentChatSender","Dimensions":[["service","command"]],"Metrics":[{"Name":"MessagesSent","Unit":"Count"},{"Name":"UpstreamLatency","Unit":"Milliseconds"}]}]},"fanoutId":"fx","service":"svc","command":"send_group_msg","MessagesSent":[1,1],"UpstreamLatency":7}',
+    ]);
+  });
+
+  it('writes a single metric at once, with its dimension set', () => {
+    // Act
+    const failed = newMetrics().singleMetric();
+    failed.addDimensions({ command: 'send_text_msg', errorCode: 'NOT_FOUND' });
+    failed.addMetadata('fanoutId', 'f1');
+    failed.addMetric('MessagesFailed', MetricUnit.Count, 1);
+
+    // Assess
+    expect(printed()).toStrictEqual([
+      '{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"TencentChatSender","Dimensions":[["service","command","errorCode"]],"Metrics":[{"Name":"MessagesFailed","Unit":"Count"}]}]},"fanoutId":"f1","service":"svc","command":"send_text_msg","errorCode":"NOT_FOUND","MessagesFailed":1}',
+    ]);
+  });
+
+  it('counts the cold start once, by function name, in on-demand containers only', () => {
+    // Prepare
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const metrics = newMetrics();
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'provisioned-concurrency');
+    const provisioned = newMetrics();
+
+    // Act
+    metrics.captureColdStartMetric('fn');
+    metrics.captureColdStartMetric('fn');
+    provisioned.captureColdStartMetric('fn');
+
+    // Assess
+    expect(printed()).toStrictEqual([
+      '{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"TencentChatSender","Dimensions":[["service","function_name"]],"Metrics":[{"Name":"ColdStart","Unit":"Count"}]}]},"service":"svc","function_name":"fn","ColdStart":1}',
+    ]);
+  });
+
+  it('forgets metrics, dimensions and metadata once written', () => {
+    // Prepare
+    const metrics = newMetrics();
+    metrics.addDimension('command', 'send_group_msg');
+    metrics.addMetadata('fanoutId', 'fx');
+    metrics.addMetric('Retries', MetricUnit.Count, 0);
+
+    // Act
+    metrics.publishStoredMetrics();
+    metrics.addMetric('FanOutMessagesQueued', MetricUnit.Count, 12);
+    metrics.publishStoredMetrics();
+
+    // Assess
+    expect(metrics.hasStoredMetrics()).toBe(false);
+    expect(printed()[1]).toBe(
+      '{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"TencentChatSender","Dimensions":[["service"]],"Metrics":[{"Name":"FanOutMessagesQueued","Unit":"Count"}]}]},"service":"svc","FanOutMessagesQueued":12}',
+    );
+  });
+
+  it('writes no blob in dev mode or when disabled, unless POWERTOOLS_METRICS_DISABLED=false', () => {
+    // Prepare
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.stubEnv('POWERTOOLS_DEV', 'true');
+    const dev = newMetrics();
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const devEnabled = newMetrics();
+    vi.stubEnv('POWERTOOLS_DEV', 'false');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    const disabled = newMetrics();
+
+    // Act
+    for (const metrics of [dev, devEnabled, disabled]) {
+      metrics.addMetric('Retries', MetricUnit.Count, 0);
+      metrics.publishStoredMetrics();
+    }
+
+    // Assess: dev mode writes through the global console
+    expect(log.mock.calls.map(([line]) => JSON.parse(line).Retries)).toStrictEqual([0]);
+    expect(output.lines().filter((line) => line.includes('_aws'))).toStrictEqual([]);
+    log.mockRestore();
+  });
+
+  it('refuses a metric added again with another unit', () => {
+    const metrics = newMetrics();
+    metrics.addMetric('Retries', MetricUnit.Count, 0);
+    expect(() => metrics.addMetric('Retries', MetricUnit.Milliseconds, 0)).toThrow(/unit "Count"/);
+  });
+});
