@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { table } from './report.ts';
 
 /** Runs bench/burst.ts in a process of its own and prints its section of the benchmark. */
 
@@ -37,8 +38,6 @@ interface BurstResults {
   broadcasts: { mergingOff: DeliveryFigures; mergingOn: DeliveryFigures };
 }
 
-type Table = (title: string, header: string[], body: (string | number)[][]) => void;
-
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** `overrides`: JSON settings for a scaled-down run (the smoke test's BENCH_BURST). */
@@ -66,7 +65,7 @@ const deliveryRow = (name: string, figures: DeliveryFigures) => [
   `${figures.timesFloor}x`,
 ];
 
-const printBurstTables = (burst: BurstResults, table: Table): void => {
+const printBurstTables = (burst: BurstResults): void => {
   const { settings } = burst;
   table(
     `Burst under Tencent's limits (${settings.limitPerSecond}/s per command, ${settings.groupLimitPerSecond}/s per group, ${settings.broadcastPerSecond} broadcast/s): ${settings.messages} group messages over ${settings.groups} groups`,

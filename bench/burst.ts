@@ -12,6 +12,7 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { newContainer } from '../emulators/lambda-container.ts';
 import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.ts';
+import { round } from './report.ts';
 import { environmentFor, lambdaContext } from './workload.ts';
 
 /**
@@ -58,7 +59,6 @@ const DEFAULT_SETTINGS: BurstSettings = {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const text = (Text: string) => ({ MsgType: 'TIMTextElem', MsgContent: { Text } });
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Counts = { total: number; unique: number; sends: number; rateLimitAnswers: number };
 

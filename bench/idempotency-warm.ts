@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { round } from './report.ts';
 import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } from './workload.ts';
 
 /**
@@ -12,7 +13,6 @@ import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } fr
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 interface Urls {
   tencentUrl: string;

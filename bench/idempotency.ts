@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { round, table } from './report.ts';
 import { environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
 
 /**
@@ -20,7 +21,6 @@ import { environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const warmScript = fileURLToPath(new URL('./idempotency-warm.ts', import.meta.url));
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 interface Urls {
   tencentUrl: string;
@@ -161,10 +161,7 @@ const measureIdempotency = async (
 
 type IdempotencyResults = Awaited<ReturnType<typeof measureIdempotency>>;
 
-const printIdempotency = (
-  results: IdempotencyResults,
-  table: (title: string, header: string[], body: (string | number)[][]) => void,
-) => {
+const printIdempotency = (results: IdempotencyResults) => {
   table(
     'Idempotency table off: start-up code and cold import against the build without the table layer (ms)',
     [

@@ -1,4 +1,5 @@
 /** Prints the cold end-to-end, network and warm CPU sections of `npm run bench`, with the targets. */
+import { round, table } from './report.ts';
 
 interface Percentiles {
   p50: number;
@@ -47,17 +48,6 @@ interface NetworkResults {
   /** The same against a bare node:http POST, the client ours uses (absent in older results). */
   warmCpuOverheadVsHttpMs?: Record<string, { p50: number; p99: number }>;
 }
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-const table = (title: string, header: string[], body: (string | number)[][]) => {
-  console.log(`\n${title}`);
-  const all = [header, ...body.map((row) => row.map(String))];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-  for (const row of all) {
-    console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`);
-  }
-};
 
 const step = ({ ms, roundTrips, connections, tlsHandshakes }: Step) =>
   `${round(ms, 1)}${roundTrips === null ? '' : ` (${round(roundTrips, 2)} RTT)`} c${connections}/h${tlsHandshakes}`;

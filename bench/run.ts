@@ -16,6 +16,7 @@ import {
 } from './idempotency.ts';
 import { networkSection } from './network.ts';
 import { printNetworkTables } from './print-network.ts';
+import { round, table } from './report.ts';
 import { buildSenders } from './senders.ts';
 import { environmentFor, FUNCTION_NAMES, requestFor, summary } from './workload.ts';
 
@@ -47,7 +48,6 @@ const benchStartedAt = Date.now();
 const output = process.env.BENCH_OUTPUT ?? join(root, 'bench/results.json');
 const work = await mkdtemp(join(tmpdir(), 'bench-'));
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const bundleFile = (name: string) => join(root, `dist/${name}/index.mjs`);
 
 // The same esbuild settings as esbuild.config.mjs, for the two baselines.
@@ -296,14 +296,6 @@ function printTable(results: BenchResults) {
     if (value === undefined) throw new Error(`no figure for ${key}`);
     return value;
   };
-  const table = (title: string, header: string[], body: (string | number)[][]) => {
-    console.log(`\n${title}`);
-    const all = [header, ...body.map((row) => row.map(String))];
-    const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-    for (const row of all) {
-      console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`);
-    }
-  };
   const imports = results.coldStart.importMs;
   const floor = at(imports, 'secrets-manager-client').p50;
   const floorWithFetch = at(imports, 'secrets-manager-client+fetch').p50;
@@ -393,6 +385,6 @@ function printTable(results: BenchResults) {
       at(results.workPerThousand, name).userSigsUsed,
     ]),
   );
-  printIdempotency(results.idempotency, table);
-  printBurstTables(results.burst, table);
+  printIdempotency(results.idempotency);
+  printBurstTables(results.burst);
 }
