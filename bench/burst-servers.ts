@@ -1,6 +1,7 @@
+import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 
 /**
@@ -45,11 +46,7 @@ const tencent = await startTencentChatEmulator({
 });
 const secrets = await startSecretsManager({
   secrets: {
-    'tencent-chat/admin': JSON.stringify({
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: DEFAULT_APP.admins[0],
-    }),
+    [LOCAL_SECRET_ID]: defaultAdminSecret(),
   },
 });
 const sqs = await startSqs();

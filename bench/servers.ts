@@ -1,3 +1,4 @@
+import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
@@ -12,9 +13,7 @@ const tencent = await startTencentChatEmulator({
   limits: NO_RATE_LIMITS,
 });
 const secrets = await startSecretsManager({
-  secrets: {
-    'tencent-chat/admin': defaultAdminSecret(),
-  },
+  secrets: { [LOCAL_SECRET_ID]: defaultAdminSecret() },
 });
 // Keep memory flat over tens of thousands of requests: the benchmark reads only counters.
 setInterval(() => {

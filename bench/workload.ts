@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 
 /** What every benchmark process shares: the commands, their requests and the environment. */
@@ -30,18 +31,13 @@ const requestFor = (name: FunctionName, i: number): Record<string, unknown> => {
   }
 };
 
-const SECRET_ID = 'tencent-chat/admin';
+const SECRET_ID = LOCAL_SECRET_ID;
 
 const environmentFor = (urls: {
   tencentUrl: string;
   secretsUrl: string;
 }): Record<string, string> => ({
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.secretsUrl,
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  TENCENT_CHAT_SECRET_ID: SECRET_ID,
+  ...localAwsEnvironment(urls.secretsUrl),
   TENCENT_CHAT_BASE_URL: urls.tencentUrl,
 });
 

@@ -4,10 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { newContainer as startContainer } from '../emulators/lambda-container.ts';
+import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { DEFAULT_APP, defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import type { Row } from './scenarios.ts';
 
@@ -63,22 +64,14 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
   const tencent = await startTencentChatEmulator({});
   const secrets = await startSecretsManager({
     secrets: {
-      'tencent-chat/admin': JSON.stringify({
-        sdkAppId: DEFAULT_APP.sdkAppId,
-        secretKey: DEFAULT_APP.secretKey,
-        adminIdentifier: DEFAULT_APP.admins[0],
-      }),
+      [LOCAL_SECRET_ID]: defaultAdminSecret(),
     },
   });
   const sqs = await startSqs({ now: () => Date.now() + offset });
   const client = new SQSClient({ endpoint: sqs.url, region: 'us-east-1' });
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    ...localAwsEnvironment(secrets.url),
     AWS_ENDPOINT_URL_SQS: sqs.url,
-    TENCENT_CHAT_SECRET_ID: 'tencent-chat/admin',
     TENCENT_CHAT_BASE_URL: tencent.url,
     TENCENT_CHAT_QUEUE_SENDS_PER_SECOND: '100',
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
+import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
+import { defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { startLocalQueues } from './local-queues.ts';
 
@@ -23,7 +24,6 @@ const PORTS = {
 };
 // The local stage's table (serverless.yml, custom.idempotency.tableName).
 const IDEMPOTENCY_TABLE = 'tencent-chat-sender-local-idempotency';
-const SECRET_ID = 'tencent-chat/admin';
 
 const explainPortInUse = (error: unknown): never => {
   if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -45,11 +45,7 @@ const tencent = await startTencentChatEmulator({
 const secrets = await startSecretsManager({
   port: PORTS.secrets,
   secrets: {
-    [SECRET_ID]: JSON.stringify({
-      sdkAppId: DEFAULT_APP.sdkAppId,
-      secretKey: DEFAULT_APP.secretKey,
-      adminIdentifier: DEFAULT_APP.admins[0],
-    }),
+    [LOCAL_SECRET_ID]: defaultAdminSecret(),
   },
 }).catch(explainPortInUse);
 const dynamodb = await startDynamoDb({
@@ -73,7 +69,7 @@ const offline = spawn(
     '--param',
     `tencentBaseUrl=${tencent.url}`,
     '--param',
-    `secretId=${SECRET_ID}`,
+    `secretId=${LOCAL_SECRET_ID}`,
     '--param',
     `groupQueueUrl=${queues.groupQueueUrl}`,
   ],
