@@ -1,12 +1,12 @@
 import { readConfig } from './config.ts';
-import { preconnect } from './connections.ts';
 import { identityProvider } from './send.ts';
 
 /**
- * At init, when the configuration is valid, starts at once what the first invocation would
- * otherwise do one after the other: the secret fetch (and the signature) and the connection to
- * Tencent. The first invocation joins both. Nothing here throws or rejects unhandled: a failure is
- * reported by the invocation that meets it (contract section 2).
+ * At init, once the code is loaded and when the configuration is valid, starts the secret fetch
+ * (and the signature) that the first invocation would otherwise begin with; the connection to
+ * Tencent is already being set up (lib/connect-early.ts). The first invocation joins both.
+ * Nothing here throws or rejects unhandled: a failure is reported by the invocation that meets it
+ * (contract section 2).
  */
 
 let warmed = false;
@@ -16,7 +16,6 @@ const warmUp = (): void => {
   warmed = true;
   try {
     const config = readConfig();
-    preconnect(config.baseUrl);
     // A turn later: a connection waiting for its TCP set-up to be seen sends its TLS hello
     // first, before the AWS SDK's first call takes the CPU for a while.
     setImmediate(() => identityProvider(config)({ refresh: false }).catch(() => {}));
