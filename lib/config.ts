@@ -159,6 +159,13 @@ const readBaseUrl = (env: Environment): string => {
   return baseUrlForRegion(region);
 };
 
+/** The time kept back from the Lambda deadline to answer in, alone (the fan-out needs no more). */
+const readDeadlineReserveMs = (env: Environment = process.env): number =>
+  readInteger(env, 'TENCENT_CHAT_DEADLINE_RESERVE_MS', DEFAULTS.deadlineReserveMs, {
+    min: 0,
+    max: 10_000,
+  });
+
 const readConfig = (env: Environment = process.env): Config => ({
   secretId: requireText(env, 'TENCENT_CHAT_SECRET_ID'),
   baseUrl: readBaseUrl(env),
@@ -178,12 +185,7 @@ const readConfig = (env: Environment = process.env): Config => ({
     min: 1,
     max: 60_000,
   }),
-  deadlineReserveMs: readInteger(
-    env,
-    'TENCENT_CHAT_DEADLINE_RESERVE_MS',
-    DEFAULTS.deadlineReserveMs,
-    { min: 0, max: 10_000 },
-  ),
+  deadlineReserveMs: readDeadlineReserveMs(env),
   secretMaxAgeSeconds: readInteger(
     env,
     'TENCENT_CHAT_SECRET_MAX_AGE_SECONDS',
@@ -226,6 +228,7 @@ export {
   DEFAULTS,
   QUEUE_DEFAULTS,
   readConfig,
+  readDeadlineReserveMs,
   readGroupQueueUrl,
   readQueueConfig,
   readUnknownFieldsMode,

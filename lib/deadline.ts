@@ -1,3 +1,14 @@
+import type { Context } from 'aws-lambda';
+
+/** Used when the context cannot say how long the invocation may run (a plain test call). */
+const DEFAULT_REMAINING_MS = 30_000;
+
+/** The invocation's time left, from Lambda's context. */
+const remainingMs = (context: Partial<Context> | undefined): number =>
+  typeof context?.getRemainingTimeInMillis === 'function'
+    ? context.getRemainingTimeInMillis()
+    : DEFAULT_REMAINING_MS;
+
 /** Settles with `promise`, or rejects with `onTimeout()` once `deadline` (epoch ms) has passed. */
 const beforeDeadline = <T>(
   promise: Promise<T>,
@@ -12,4 +23,4 @@ const beforeDeadline = <T>(
   return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 };
 
-export { beforeDeadline };
+export { beforeDeadline, remainingMs };

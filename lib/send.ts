@@ -1,19 +1,18 @@
 import type { Context } from 'aws-lambda';
 import type { Command } from './commands/command.ts';
 import { type Config, readConfig, readUnknownFieldsMode } from './config.ts';
-import { type FieldProblem, isSendError, SendError } from './errors.ts';
+import { remainingMs } from './deadline.ts';
+import type { FieldProblem } from './errors.ts';
 import type { EventKind, Invocation } from './events.ts';
 import { chooseRandom } from './idempotency.ts';
-import { logger, redact } from './logger.ts';
+import { logger } from './logger.ts';
 import { recordSend } from './metrics.ts';
 import { failureResult, type SendResult, successResult } from './results.ts';
 import { getAdminCredentials } from './secrets.ts';
 import { type SendProgress, sendToTencent } from './tencent-client.ts';
+import { asSendError } from './unexpected.ts';
 import { getSignedIdentity, type SignedIdentity } from './usersig.ts';
 import { checkRequest } from './validation.ts';
-
-/** Used when the context cannot say how long the invocation may run (a plain test call). */
-const DEFAULT_BUDGET_MS = 30_000;
 
 /** What one send is about, besides its request: where it came from, for the log line. */
 interface SendOrigin {
@@ -35,23 +34,9 @@ const identityProvider =
     return getSignedIdentity(credentials, config.userSigLifetimeSeconds, { renew: refresh });
   };
 
-const budgetOf = (context: Partial<Context> | undefined, config: Config): number => {
-  const remaining =
-    typeof context?.getRemainingTimeInMillis === 'function'
-      ? context.getRemainingTimeInMillis()
-      : DEFAULT_BUDGET_MS;
-  return remaining - config.deadlineReserveMs;
-};
-
-const asSendError = (error: unknown): SendError => {
-  if (isSendError(error)) return error;
-  logger.error('Unexpected failure', {
-    errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: redact(error instanceof Error ? error.message : String(error)),
-    stack: error instanceof Error && error.stack ? redact(error.stack) : undefined,
-  });
-  return new SendError('INTERNAL_ERROR', 'Internal error');
-};
+/** Time left for the send: what Lambda gives, less the reserve kept to answer in. */
+const budgetOf = (context: Partial<Context> | undefined, config: Config): number =>
+  remainingMs(context) - config.deadlineReserveMs;
 
 const logOutcome = (
   result: SendResult,
@@ -156,7 +141,7 @@ const sendOne = async <Request extends object>(
           command: command.name,
           key: invocation.idempotencyKey,
           request,
-          remainingTimeMs: () => budgetOf(context, config) + config.deadlineReserveMs,
+          remainingTimeMs: () => remainingMs(context),
         },
         deliver,
       );

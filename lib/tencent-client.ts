@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from './commands/command.ts';
 import { ConnectionFailure, postOverKeptConnection, RequestTimeout } from './connections.ts';
 import { beforeDeadline } from './deadline.ts';
@@ -79,8 +80,6 @@ const retryAfterMs = (header: string | undefined): number | undefined => {
 type Attempt =
   | { reply: TencentReply }
   | { failure: SendError; retryable: boolean; floorMs?: number; afterMs?: number };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends one command and returns Tencent's reply, or throws a SendError. The attempts, timeouts,

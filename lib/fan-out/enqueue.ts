@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
@@ -53,7 +54,7 @@ const enqueueAll = async (
   let queued = 0;
   let lastError: string | undefined;
   for (let round = 0; round < ROUNDS && pending.length > 0; round++) {
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS * round));
+    if (round > 0) await sleep(ROUND_PAUSE_MS * round);
     const chunks: QueuedMessage[][] = [];
     for (let start = 0; start < pending.length; start += BATCH) {
       chunks.push(pending.slice(start, start + BATCH));

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { readConfig, readGroupQueueUrl } from '../config.ts';
-import { isSendError, SendError } from '../errors.ts';
+import { readDeadlineReserveMs, readGroupQueueUrl, readUnknownFieldsMode } from '../config.ts';
+import { remainingMs } from '../deadline.ts';
+import { type FieldProblem, SendError } from '../errors.ts';
 import { eventKindOf, readInvocation } from '../events.ts';
-import { logger, redact } from '../logger.ts';
+import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import { observed } from '../observed.ts';
 import {
@@ -13,6 +14,7 @@ import {
   httpResponse,
   InvocationFailedError,
 } from '../results.ts';
+import { asSendError } from '../unexpected.ts';
 import { enqueueAll } from './enqueue.ts';
 import { readFanOutRequest } from './request.ts';
 
@@ -22,32 +24,9 @@ interface FanOutResult {
   command: 'send_group_msg';
   fanoutId: string;
   queued: number;
+  /** Unknown fields of the message forwarded as given (TENCENT_CHAT_UNKNOWN_FIELDS=forward). */
+  warnings?: FieldProblem[];
 }
-
-const DEFAULT_BUDGET_MS = 30_000;
-
-const budgetOf = (context: Partial<Context> | undefined): number => {
-  const remaining =
-    typeof context?.getRemainingTimeInMillis === 'function'
-      ? context.getRemainingTimeInMillis()
-      : DEFAULT_BUDGET_MS;
-  let reserve = 300;
-  try {
-    reserve = readConfig().deadlineReserveMs;
-  } catch {
-    // The fan-out needs no Tencent settings; the default reserve will do.
-  }
-  return remaining - reserve;
-};
-
-const asSendError = (error: unknown): SendError => {
-  if (isSendError(error)) return error;
-  logger.error('Unexpected fan-out failure', {
-    errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: redact(error instanceof Error ? error.message : String(error)),
-  });
-  return new SendError('INTERNAL_ERROR', 'Internal error');
-};
 
 /**
  * One fan-out: check the groups and the message once, then queue one send_group_msg per group
@@ -58,7 +37,10 @@ const asSendError = (error: unknown): SendError => {
 const fanOut = async (event: unknown, context: Context): Promise<FanOutResult> => {
   const startedAt = Date.now();
   const invocation = readInvocation(event);
-  const { groupIds, message } = readFanOutRequest(invocation.request);
+  const { groupIds, message, warnings } = readFanOutRequest(
+    invocation.request,
+    readUnknownFieldsMode(),
+  );
   const queueUrl = readGroupQueueUrl();
   const fanoutId = invocation.idempotencyKey ?? randomUUID();
   const messages = groupIds.map((GroupId, index) => ({
@@ -69,7 +51,11 @@ const fanOut = async (event: unknown, context: Context): Promise<FanOutResult> =
     }),
     fanoutId,
   }));
-  const outcome = await enqueueAll(queueUrl, messages, Date.now() + budgetOf(context));
+  const outcome = await enqueueAll(
+    queueUrl,
+    messages,
+    Date.now() + remainingMs(context) - readDeadlineReserveMs(),
+  );
   metrics.addMetadata('fanoutId', fanoutId);
   metrics.addMetric('FanOutMessagesQueued', MetricUnit.Count, outcome.queued);
   logger.info(outcome.unqueued === 0 ? 'Fan-out queued' : 'Fan-out not fully queued', {
@@ -96,11 +82,17 @@ const fanOut = async (event: unknown, context: Context): Promise<FanOutResult> =
       },
     );
   }
-  return { ok: true, command: 'send_group_msg', fanoutId, queued: outcome.queued };
+  return {
+    ok: true,
+    command: 'send_group_msg',
+    fanoutId,
+    queued: outcome.queued,
+    ...(warnings.length > 0 && { warnings }),
+  };
 };
 
 const fanOutFailure = (error: unknown): FailureResult =>
-  failureResult('send_group_msg', asSendError(error), undefined);
+  failureResult('send_group_msg', asSendError(error, 'Unexpected fan-out failure'), undefined);
 
 /** The fan-out function: HTTP (202 or the error's status), or direct invoke (result or throw). */
 const createFanOutHandler = () => {

@@ -1,8 +1,9 @@
 import { sendGroupMsg } from '../commands/send-group-msg.ts';
+import type { UnknownFieldsMode } from '../config.ts';
 import { type FieldProblem, InvalidRequestError, isSendError } from '../errors.ts';
 import { isRecord } from '../events.ts';
 import type { SendGroupMsgRequest } from '../schemas/send-group-msg.ts';
-import { validateRequest } from '../validation.ts';
+import { checkRequest } from '../validation.ts';
 
 /** The most groups one fan-out may name (contract section 3). */
 const MAX_GROUP_IDS = 10_000;
@@ -13,6 +14,8 @@ interface FanOutRequest {
   groupIds: string[];
   /** The message as send_group_msg checked it, without GroupId. */
   message: Omit<SendGroupMsgRequest, 'GroupId'>;
+  /** Unknown fields of the message forwarded as given (TENCENT_CHAT_UNKNOWN_FIELDS=forward). */
+  warnings: FieldProblem[];
 }
 
 const groupIdProblems = (groupIds: unknown): FieldProblem[] => {
@@ -42,39 +45,51 @@ const groupIdProblems = (groupIds: unknown): FieldProblem[] => {
   return problems;
 };
 
-const messageProblems = (message: unknown, groupId: string): FieldProblem[] => {
-  if (!isRecord(message)) return [{ path: 'Message', message: 'expected object' }];
+const inMessage = ({ path, message }: FieldProblem): FieldProblem => ({
+  path: path === '' ? 'Message' : `Message.${path}`,
+  message,
+});
+
+/** The message's problems, or the warnings of the unknown fields it may forward. */
+const checkMessage = (
+  message: unknown,
+  groupId: string,
+  mode: UnknownFieldsMode,
+): { problems: FieldProblem[]; warnings: FieldProblem[] } => {
+  if (!isRecord(message)) {
+    return { problems: [{ path: 'Message', message: 'expected object' }], warnings: [] };
+  }
   if ('GroupId' in message) {
-    return [
-      { path: 'Message.GroupId', message: 'does not belong in Message: list groups in GroupIds' },
-    ];
+    const misplaced = 'does not belong in Message: list groups in GroupIds';
+    return { problems: [{ path: 'Message.GroupId', message: misplaced }], warnings: [] };
   }
   try {
-    validateRequest(sendGroupMsg, { ...message, GroupId: groupId });
-    return [];
+    const { warnings } = checkRequest(sendGroupMsg, { ...message, GroupId: groupId }, mode);
+    return { problems: [], warnings: warnings.map(inMessage) };
   } catch (error) {
     // A message over the size limit stays PAYLOAD_TOO_LARGE.
     if (!isSendError(error) || error.code !== 'INVALID_REQUEST') throw error;
-    return error.details.map(({ path, message: why }) => ({
-      path: path === '' ? 'Message' : `Message.${path}`,
-      message: why,
-    }));
+    return { problems: error.details.map(inMessage), warnings: [] };
   }
 };
 
 /**
  * Checks a fan-out request: every group ID by name, then the message once, as send_group_msg
- * would check it. Throws InvalidRequestError (or PayloadTooLargeError) listing every problem.
+ * would check it (unknown fields refused or forwarded, as `mode` says). Throws
+ * InvalidRequestError (or PayloadTooLargeError) listing every problem.
  */
-const readFanOutRequest = (input: unknown): FanOutRequest => {
+const readFanOutRequest = (input: unknown, mode: UnknownFieldsMode = 'reject'): FanOutRequest => {
   if (!isRecord(input)) throw new InvalidRequestError([{ path: '', message: 'expected object' }]);
   const problems: FieldProblem[] = Object.keys(input)
     .filter((key) => key !== 'GroupIds' && key !== 'Message')
     .map((key) => ({ path: key, message: 'is not a fan-out field (GroupIds, Message)' }));
   problems.push(...groupIdProblems(input.GroupIds));
   const first: unknown = Array.isArray(input.GroupIds) ? input.GroupIds[0] : undefined;
+  let warnings: FieldProblem[] = [];
   try {
-    problems.push(...messageProblems(input.Message, typeof first === 'string' ? first : 'group'));
+    const checked = checkMessage(input.Message, typeof first === 'string' ? first : 'group', mode);
+    problems.push(...checked.problems);
+    warnings = checked.warnings;
   } catch (error) {
     if (problems.length === 0) throw error;
   }
@@ -82,6 +97,7 @@ const readFanOutRequest = (input: unknown): FanOutRequest => {
   return {
     groupIds: input.GroupIds as string[],
     message: input.Message as FanOutRequest['message'],
+    warnings,
   };
 };
 

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Command } from '../commands/command.ts';
 import { readConfig, readQueueConfig } from '../config.ts';
+import { remainingMs } from '../deadline.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
 import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
@@ -36,11 +37,6 @@ const containerPacer = (sendsPerSecond: number, groupSendsPerSecond: number): Pa
     pacer = { key, pacer: createPacer({ sendsPerSecond, groupSendsPerSecond }) };
   return pacer.pacer;
 };
-
-const remainingMs = (context: Partial<Context> | undefined): number =>
-  typeof context?.getRemainingTimeInMillis === 'function'
-    ? context.getRemainingTimeInMillis()
-    : 30_000;
 
 /** Reads the record once; the same result (or error) is what sendOne then reads. */
 const readOnce = (record: SqsRecordLike): (() => Invocation) => {

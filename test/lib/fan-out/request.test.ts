@@ -19,7 +19,22 @@ describe('Function: readFanOutRequest', () => {
     expect(readFanOutRequest({ GroupIds: ['a', '@TGS#2C5SZEAEF'], Message })).toStrictEqual({
       groupIds: ['a', '@TGS#2C5SZEAEF'],
       message: Message,
+      warnings: [],
     });
+  });
+
+  it('refuses an unknown message field, or forwards it with a warning, as send_group_msg would', () => {
+    // Prepare
+    const input = { GroupIds: ['a'], Message: { ...Message, Extra: 1 } };
+
+    // Act
+    const refused = problemsOf(input);
+    const forwarded = readFanOutRequest(input, 'forward');
+
+    // Assess
+    expect(refused.map(({ path }) => path)).toStrictEqual(['Message.Extra']);
+    expect(forwarded.message).toStrictEqual(input.Message);
+    expect(forwarded.warnings.map(({ path }) => path)).toStrictEqual(['Message.Extra']);
   });
 
   it('names each duplicate and each invalid group ID', () => {
