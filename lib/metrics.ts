@@ -196,9 +196,15 @@ interface SendFacts {
   fanoutId?: string | undefined;
 }
 
+/** The fan-out the stored blob counts for (queue mode records many sends in one blob). */
+let blobFanoutId: string | undefined;
+
 const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: SendFacts): void => {
-  // Queue mode records many sends in one blob; a function sends one command, so once is enough.
-  if (!metrics.hasStoredMetrics()) metrics.addDimension('command', result.command);
+  // One blob per fan-out: a batch mixing fan-outs, or plain sends, writes the blob it holds first.
+  if (metrics.hasStoredMetrics() && blobFanoutId !== fanoutId) metrics.publishStoredMetrics();
+  blobFanoutId = fanoutId;
+  // Again on every send: a blob written early (a metric at 100 values) takes its dimensions along.
+  metrics.addDimension('command', result.command);
   if (fanoutId !== undefined) metrics.addMetadata('fanoutId', fanoutId);
   if (result.ok) {
     metrics.addMetric('MessagesSent', MetricUnit.Count, 1);

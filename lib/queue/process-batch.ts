@@ -188,7 +188,7 @@ const giveBack = async (
     }),
   );
   // Counted on every batch, so that a batch that sent nothing still has its metrics.
-  if (!metrics.hasStoredMetrics()) metrics.addDimension('command', commandName);
+  metrics.addDimension('command', commandName);
   metrics.addMetric('QueueRecordsRequeued', MetricUnit.Count, requeued.size);
   metrics.addMetric('QueueRecordsReturned', MetricUnit.Count, stillFailed.length);
   if (requeued.size > 0 || stillFailed.length > 0) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Metrics, MetricUnit } from '../../lib/metrics.ts';
+import { Metrics, MetricUnit, metrics as shared, recordSend } from '../../lib/metrics.ts';
+import { successResult } from '../../lib/results.ts';
 import { type CapturedOutput, captureOutput } from '../support/output.ts';
 
 // The blobs below are what @aws-lambda-powertools/metrics 2.35 printed for the same calls, before
@@ -114,5 +115,36 @@ describe('Class: Metrics', () => {
     const metrics = newMetrics();
     metrics.addMetric('Retries', MetricUnit.Count, 0);
     expect(() => metrics.addMetric('Retries', MetricUnit.Milliseconds, 0)).toThrow(/unit "Count"/);
+  });
+});
+
+describe('Function: recordSend', () => {
+  const sent = successResult('send_group_msg', { msgSeq: 1 } as never, 7);
+  const blobs = () => output.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('keeps the command dimension on every blob, also after one was written at 100 values', () => {
+    // Act
+    for (let i = 0; i < 150; i += 1) recordSend(sent, { attempts: 1, upstreamMs: 3 });
+    shared.publishStoredMetrics();
+
+    // Assess
+    expect(blobs().length).toBeGreaterThan(1);
+    for (const blob of blobs()) expect(blob.command).toBe('send_group_msg');
+  });
+
+  it('writes one blob per fan-out, each with its own fanoutId', () => {
+    // Act
+    recordSend(sent, { attempts: 1, upstreamMs: 3, fanoutId: 'f1' });
+    recordSend(sent, { attempts: 1, upstreamMs: 3, fanoutId: 'f1' });
+    recordSend(sent, { attempts: 1, upstreamMs: 3, fanoutId: 'f2' });
+    recordSend(sent, { attempts: 1, upstreamMs: 3 });
+    shared.publishStoredMetrics();
+
+    // Assess
+    expect(blobs().map((blob) => [blob.fanoutId, blob.MessagesSent])).toStrictEqual([
+      ['f1', [1, 1]],
+      ['f2', 1],
+      [undefined, 1],
+    ]);
   });
 });
