@@ -1,5 +1,13 @@
-import { Console } from 'node:console';
+import type { Console } from 'node:console';
 import type { Context } from 'aws-lambda';
+import {
+  envText,
+  isDevMode,
+  isOnDemand,
+  outputConsole,
+  SERVICE_NAME,
+  serviceNameOf,
+} from './powertools-env.ts';
 
 /**
  * One logger per container, writing Powertools Logger's JSON lines (same keys, same order, same
@@ -29,11 +37,8 @@ const THRESHOLDS: Record<LogLevel, number> = {
 
 /** Keys Powertools reserves: an attribute of that name is dropped. */
 const RESERVED = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp']);
-const TRUTHY = new Set(['1', 'y', 'yes', 't', 'true', 'on']);
 
-const envText = (name: string): string => process.env[name]?.trim() ?? '';
 const isLevel = (value: string): value is LogLevel => Object.hasOwn(THRESHOLDS, value);
-const isDevMode = (): boolean => TRUTHY.has(envText('POWERTOOLS_DEV').toLowerCase());
 
 interface LambdaFields {
   cold_start: boolean;
@@ -158,12 +163,11 @@ class Logger {
 
   constructor({ serviceName }: { serviceName: string }) {
     const dev = isDevMode();
-    this.#service = serviceName.trim() || envText('POWERTOOLS_SERVICE_NAME') || 'service_undefined';
+    this.#service = serviceNameOf(serviceName);
     this.#indent = dev ? 4 : 0;
-    // Not the global console, which Lambda's runtime rewrites; the global one in dev mode.
-    this.#console = dev ? console : new Console({ stdout: process.stdout, stderr: process.stderr });
+    this.#console = outputConsole(dev);
     this.#timestamp = timestampFormatter(envText('TZ'));
-    this.#coldStartPossible = envText('AWS_LAMBDA_INITIALIZATION_TYPE') === 'on-demand';
+    this.#coldStartPossible = isOnDemand();
     const { level, warning } = initialLevel();
     this.#level = level;
     if (warning !== undefined) this.warn(warning);
@@ -257,7 +261,7 @@ class Logger {
 }
 
 const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'tencent-chat-sender',
+  serviceName: SERVICE_NAME,
 });
 
 const USERSIG_IN_TEXT = /usersig=[^&\s"']*/gi;

@@ -1,4 +1,13 @@
-import { Console } from 'node:console';
+import type { Console } from 'node:console';
+import {
+  envFlag,
+  envText,
+  isDevMode,
+  isOnDemand,
+  outputConsole,
+  SERVICE_NAME,
+  serviceNameOf,
+} from './powertools-env.ts';
 import type { SendResult } from './results.ts';
 
 /**
@@ -30,13 +39,9 @@ interface StoredMetric {
 /** Powertools flushes a blob at 100 metrics, and a metric at 100 values. */
 const MAX_METRICS = 100;
 const MAX_VALUES = 100;
-const TRUTHY = new Set(['1', 'y', 'yes', 't', 'true', 'on']);
 const NO_METRICS_WARNING =
   'No application metrics to publish. The cold-start metric may be published if enabled. ' +
   'If application metrics should never be empty, consider using `throwOnEmptyMetrics`';
-
-const envText = (name: string): string => process.env[name]?.trim() ?? '';
-const envFlag = (name: string): boolean => TRUTHY.has(envText(name).toLowerCase());
 
 interface MetricsOptions {
   namespace: string;
@@ -51,16 +56,15 @@ interface Settings {
 }
 
 const settingsOf = ({ namespace, serviceName }: MetricsOptions): Settings => {
-  const dev = envFlag('POWERTOOLS_DEV');
+  const dev = isDevMode();
   return {
     namespace: namespace || envText('POWERTOOLS_METRICS_NAMESPACE') || 'default_namespace',
-    service: serviceName || envText('POWERTOOLS_SERVICE_NAME') || 'service_undefined',
+    service: serviceNameOf(serviceName),
     disabled:
       process.env.POWERTOOLS_METRICS_DISABLED !== undefined
         ? envFlag('POWERTOOLS_METRICS_DISABLED')
         : dev,
-    // Not the global console, which Lambda's runtime rewrites; the global one in dev mode.
-    output: dev ? console : new Console({ stdout: process.stdout, stderr: process.stderr }),
+    output: outputConsole(dev),
   };
 };
 
@@ -78,7 +82,7 @@ class Metrics {
     this.#settings = 'output' in options ? options : settingsOf(options);
     this.#single = single;
     this.#functionName = envText('POWERTOOLS_METRICS_FUNCTION_NAME');
-    this.#coldStart = envText('AWS_LAMBDA_INITIALIZATION_TYPE') === 'on-demand';
+    this.#coldStart = isOnDemand();
   }
 
   addDimension(name: string, value: string): this {
@@ -185,7 +189,7 @@ const unique = (keys: string[]): string[] => [...new Set(keys)];
 
 const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'TencentChatSender',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'tencent-chat-sender',
+  serviceName: SERVICE_NAME,
 });
 
 interface SendFacts {
