@@ -62,7 +62,7 @@ export const buildOptions = {
 };
 
 /** One build per function, so that its folder holds everything it loads and nothing else. */
-export const buildFunctions = async ({ outdir = 'dist', metafile = false } = {}) => {
+export const buildFunctions = async (outdir = 'dist') => {
   await rm(outdir, { recursive: true, force: true });
   const results = await Promise.all(
     FUNCTIONS.map((name) =>
@@ -72,19 +72,11 @@ export const buildFunctions = async ({ outdir = 'dist', metafile = false } = {})
         outdir: `${outdir}/${name}`,
         splitting: true,
         chunkNames: 'chunks/[name]-[hash]',
-        metafile,
       }),
     ),
   );
-  return { results, metafile: metafile ? mergeMetafiles(results, outdir) : undefined };
+  return results;
 };
-
-/** The per-function metafiles as one, with output paths relative to the working directory. */
-const mergeMetafiles = (results, outdir) => ({
-  inputs: Object.assign({}, ...results.map((result) => result.metafile.inputs)),
-  outputs: Object.assign({}, ...results.map((result) => result.metafile.outputs)),
-  outdir,
-});
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await buildFunctions();

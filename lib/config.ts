@@ -226,11 +226,9 @@ const readUnknownFieldsMode = (env: Environment = process.env): UnknownFieldsMod
 export type { Config, Environment, QueueConfig, UnknownFieldsMode };
 export {
   DEFAULTS,
-  QUEUE_DEFAULTS,
   readConfig,
   readDeadlineReserveMs,
   readGroupQueueUrl,
   readQueueConfig,
   readUnknownFieldsMode,
-  TENCENT_LIMITS,
 };

@@ -104,6 +104,5 @@ export {
   InvalidRequestError,
   isSendError,
   PayloadTooLargeError,
-  RETRYABLE_CODES,
   SendError,
 };

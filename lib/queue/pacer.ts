@@ -94,5 +94,5 @@ const createPacer = ({ sendsPerSecond, groupSendsPerSecond, now }: PacerOptions)
   };
 };
 
-export type { Pacer, TokenBucket };
+export type { Pacer };
 export { createPacer, createTokenBucket };

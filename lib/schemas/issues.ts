@@ -6,9 +6,11 @@ import type { FieldProblem } from '../errors.ts';
  * locale would add 11 KB to every bundle), so the few issue kinds our schemas raise are worded here.
  */
 
+/** `a.b[0].c`; the key `[]` stands for any item of an array (`a[].c`, in suggestions). */
 const formatPath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
+    if (key === '[]') return `${text}[]`;
     return text === '' ? String(key) : `${text}.${String(key)}`;
   }, '');
 

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { formatPath } from './issues.ts';
 
 /**
  * Names the documented field an unknown one probably meant, read from the schemas themselves (no
@@ -94,13 +95,6 @@ const shapesBelow = (field: Schema): Record<string, Schema>[] => {
   const def = defOf(unwrap(field));
   return objectShapes(def.type === 'array' && def.element ? def.element : field, undefined);
 };
-
-const formatPath = (path: readonly Key[]): string =>
-  path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
-    if (key === '[]') return `${text}[]`;
-    return text === '' ? key : `${text}.${key}`;
-  }, '');
 
 /** Optimal string alignment distance (a swap of two neighbours counts one), in three rows. */
 const editDistance = (a: string, b: string): number => {
@@ -206,4 +200,4 @@ const suggestField = (
   return undefined;
 };
 
-export { editDistance, formatPath, suggestField };
+export { editDistance, suggestField };
