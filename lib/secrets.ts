@@ -114,7 +114,14 @@ const fetchAdminCredentials = async ({
   }
   // The cache hands back the same text on every call: parse it once per value, not per send.
   if (lastParsed && lastParsed.text === secretText) return lastParsed.credentials;
-  const credentials = parseAdminCredentials(secretText);
+  let credentials: AdminCredentials;
+  try {
+    credentials = parseAdminCredentials(secretText);
+  } catch (error) {
+    // A secret that is not usable is not kept either: once it is fixed, the next call reads it.
+    cache.delete(secretId);
+    throw error;
+  }
   lastParsed = { text: secretText, credentials };
   return credentials;
 };

@@ -79,6 +79,19 @@ describe('Function: getAdminCredentials', () => {
     await expect(getAdminCredentials(options)).resolves.toMatchObject({ sdkAppId: 1400000000 });
   });
 
+  it('does not cache a secret it cannot use, so a fixed one is read at the next call', async () => {
+    // Prepare
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: secretString({ secretKey: '' }) })
+      .resolves({ SecretString: secretString() });
+
+    // Act & Assess
+    await expect(getAdminCredentials(options)).rejects.toThrow('Secret field secretKey');
+    await expect(getAdminCredentials(options)).resolves.toMatchObject({ sdkAppId: 1400000000 });
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
   it('reports a missing secret as CONFIGURATION_ERROR naming the variable', async () => {
     secretsManager
       .on(GetSecretValueCommand)
