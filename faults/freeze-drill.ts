@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
+import {
+  DEFAULT_APP,
+  defaultAdminSecret,
+  NO_RATE_LIMITS,
+} from '../emulators/tencent-chat/emulator.ts';
 import { type NetworkOptions, TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
-import { FUNCTION_NAMES, type Row } from './scenarios.ts';
+import { deliveriesOf, FUNCTION_NAMES, type Row, tallyRow } from './scenarios.ts';
 
 /**
  * The freeze drill: a container frozen past the server's keep-alive, then thawed with an
@@ -38,7 +42,11 @@ const VARIANTS: Variant[] = [
 const SECRET_ID = LOCAL_SECRET_ID;
 const container = fileURLToPath(new URL('./freeze-drill-container.ts', import.meta.url));
 
-const runVariant = async (variant: Variant, runs: number, dir: string): Promise<Row[]> => {
+const runVariant = async (
+  variant: Variant,
+  runs: number,
+  dir: string,
+): Promise<{ rows: Row[]; output: string }> => {
   const tencent = await startTencentChatEmulator({
     network: variant.network,
     limits: NO_RATE_LIMITS,
@@ -54,7 +62,7 @@ const runVariant = async (variant: Variant, runs: number, dir: string): Promise<
       process.execPath,
       [container, tencent.url, String(variant.freezeMs), String(runs), outputFile],
       {
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,
           ...localAwsEnvironment(secrets.url),
@@ -62,37 +70,31 @@ const runVariant = async (variant: Variant, runs: number, dir: string): Promise<
         },
       },
     );
-    let errors = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
+    // All of it is kept for the suite's leak check.
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0)
-      throw new Error(`the freeze drill exited with ${code}:\n${errors.slice(-2_000)}`);
+      throw new Error(`the freeze drill exited with ${code}:\n${output.slice(-2_000)}`);
     const sends = JSON.parse(await readFile(outputFile, 'utf8')) as {
       functionName: (typeof FUNCTION_NAMES)[number];
       marker: string;
       ok: boolean;
     }[];
-    const deliveries = (marker: string) =>
-      tencent.emulator.messages.filter((message) =>
-        JSON.stringify(message.request).includes(marker),
-      ).length;
-    return FUNCTION_NAMES.map((functionName) => {
+    const rows = FUNCTION_NAMES.map((functionName) => {
       const mine = sends.filter((send) => send.functionName === functionName);
-      const counts = mine.map((send) => deliveries(send.marker));
-      return {
-        fault: variant.fault,
+      return tallyRow(
+        { name: variant.fault },
         functionName,
-        runs: mine.length,
-        delivered: counts.filter((count) => count > 0).length,
-        reportedFailed: mine.filter((send) => !send.ok).length,
-        duplicates: counts.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
-        lost: mine.filter((send, i) => send.ok && counts[i] === 0).length,
-        overDeadline: 0,
-        afterReceipt: false,
-      };
+        mine.map((send) => ({ reportedFailed: !send.ok, overDeadline: false })),
+        mine.map((send) => deliveriesOf(tencent.emulator.messages, send.marker)),
+      );
     });
+    return { rows, output };
   } finally {
     await Promise.all([tencent.close(), secrets.close()]);
   }
@@ -108,7 +110,13 @@ const freezeViolations = (rows: Row[]): string[] =>
       : [],
   );
 
-const runFreezeDrill = async (runs: number, dir: string): Promise<Row[]> =>
-  (await Promise.all(VARIANTS.map((variant) => runVariant(variant, runs, dir)))).flat();
+const runFreezeDrill = async (runs: number, dir: string) => {
+  const variants = await Promise.all(VARIANTS.map((variant) => runVariant(variant, runs, dir)));
+  return {
+    rows: variants.flatMap((variant) => variant.rows),
+    output: variants.map((variant) => variant.output).join(''),
+    secretKeys: [DEFAULT_APP.secretKey],
+  };
+};
 
 export { freezeViolations, runFreezeDrill };

@@ -165,7 +165,6 @@ await writeFile(
   JSON.stringify({
     rows,
     secretKeys: [DEFAULT_APP.secretKey],
-    injectedTencentFaults: tencent.emulator.stats.faults,
   }),
 );
 await Promise.all([tencent.close(), secrets.close(), dynamodb.close()]);

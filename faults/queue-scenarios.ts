@@ -74,7 +74,6 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
     AWS_ENDPOINT_URL_SQS: sqs.url,
     TENCENT_CHAT_BASE_URL: tencent.url,
     TENCENT_CHAT_QUEUE_SENDS_PER_SECOND: '100',
-    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   const depth = async (url: string) => {
