@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDynamoDb, startDynamoDb } from '../../emulators/dynamodb/server.ts';
+import { deliveriesOf as countDeliveries, markedRequest } from '../../faults/scenarios.ts';
 import { envelope, eventBridgeEvent, httpApiEvent } from '../support/events.ts';
 import { expectDocumentedResponse, loadOpenApi, type OpenApi } from '../support/openapi.ts';
 import { type CapturedOutput, captureOutput } from '../support/output.ts';
@@ -38,19 +39,8 @@ let openApi: OpenApi;
 const handlers = {} as Record<CommandName, Handler>;
 
 /** One message, marked so that its deliveries can be counted in the emulator. */
-const requestWith = (command: CommandName, marker: string): Record<string, unknown> => {
-  const text = { MsgType: 'TIMTextElem', MsgContent: { Text: marker } };
-  switch (command) {
-    case 'send_group_msg':
-      return { GroupId: '@TGS#2C5SZEAEF', MsgBody: [text] };
-    case 'send_broadcast_msg':
-      return { MsgBody: [text] };
-    case 'send_text_msg':
-      return { RoomId: 'room1', Sender_Account: 'host', TextContent: marker };
-    case 'send_custom_msg':
-      return { RoomId: 'room1', BusinessId: 'gift', Data: marker };
-  }
-};
+const requestWith = (command: CommandName, marker: string): Record<string, unknown> =>
+  markedRequest(FUNCTIONS[command], marker);
 
 const eventOf = (kind: EventKind, request: unknown, key: string): unknown => {
   if (kind === 'http') return httpApiEvent(request, { 'Idempotency-Key': key });
@@ -88,8 +78,7 @@ const send = async (
 };
 
 const deliveriesOf = (marker: string): number =>
-  stack.tencent.emulator.messages.filter((message) => JSON.stringify(message).includes(marker))
-    .length;
+  countDeliveries(stack.tencent.emulator.messages, marker);
 
 const unique = (label: string) => `${label}-${crypto.randomUUID()}`;
 
@@ -186,11 +175,14 @@ describe('Idempotency table: a key sends once', () => {
     // Prepare
     const key = unique('busy');
     const request = requestWith('send_custom_msg', key);
-    stack.tencent.emulator.replyDelayMs = 150;
+    stack.tencent.emulator.replyDelayMs = 200;
+    const putsBefore = db.operations.PutItem ?? 0;
 
-    // Act
+    // Act: the second send once the first has recorded its key
     const first = send('send_custom_msg', 'http', request, key);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    while ((db.operations.PutItem ?? 0) === putsBefore) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const during = await send('send_custom_msg', 'http', request, key);
     stack.tencent.emulator.replyDelayMs = 0;
 

@@ -60,7 +60,8 @@ describe('Module: connections', () => {
     // Prepare
     const emulator = await start({ tls: true, rttMs: 0 });
     preconnect(emulator.url);
-    await sleep(100);
+    for (let i = 0; i < 200 && emulator.network.stats.tlsHandshakes === 0; i += 1) await sleep(10);
+    await sleep(20);
     const handshakesBefore = emulator.network.stats.tlsHandshakes;
 
     // Act

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Metrics, MetricUnit, metrics as shared, recordSend } from '../../lib/metrics.ts';
+import { Metrics, MetricUnit, recordSend, metrics as shared } from '../../lib/metrics.ts';
 import { successResult } from '../../lib/results.ts';
 import { type CapturedOutput, captureOutput } from '../support/output.ts';
 
