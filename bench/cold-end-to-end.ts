@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import type { SenderName } from './senders.ts';
 import { senderEnvironment } from './senders.ts';
 import {
+  coldSample,
   environmentFor,
   FUNCTION_NAMES,
   type FunctionName,
@@ -21,23 +18,14 @@ import {
  * first alternates), and a bare request beside them.
  */
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
-
 interface Sample {
   endToEndMs: number;
   importMs: number;
   firstInvocationMs: number;
 }
 
-const sample = async (file: string, request: object, env: NodeJS.ProcessEnv): Promise<Sample> => {
-  const { stderr } = await run(
-    process.execPath,
-    [join(root, 'bench/first-send.mjs'), file, JSON.stringify(request)],
-    { env, maxBuffer: 1 << 24 },
-  );
-  return JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as Sample;
-};
+const sample = async (file: string, request: object, env: NodeJS.ProcessEnv): Promise<Sample> =>
+  (await coldSample(file, env, request)) as Sample;
 
 const summarise = (samples: Sample[]) => ({
   endToEndMs: summary(samples.map((s) => s.endToEndMs)),

@@ -1,11 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { round, table } from './report.ts';
-import { environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
+import { coldSample, environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
 
 /**
  * What the idempotency table costs (`npm run bench` runs it; README "Idempotency").
@@ -18,7 +17,6 @@ import { environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
  * The warm measurement and the DynamoDB stand-in run as children (bench/idempotency-warm.ts).
  */
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const warmScript = fileURLToPath(new URL('./idempotency-warm.ts', import.meta.url));
 
@@ -83,12 +81,8 @@ const buildBaselines = async (work: string): Promise<Record<string, string>> => 
   return files;
 };
 
-const coldImportMs = async (file: string, env: NodeJS.ProcessEnv): Promise<number> => {
-  const { stderr } = await run(process.execPath, [join(root, 'bench/cold-start.mjs'), file], {
-    env,
-  });
-  return (JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { importMs: number }).importMs;
-};
+const coldImportMs = async (file: string, env: NodeJS.ProcessEnv): Promise<number> =>
+  (await coldSample(file, env)).importMs;
 
 const startDynamoDbProcess = async () => {
   const child = spawn(process.execPath, [warmScript, 'dynamodb'], {

@@ -18,7 +18,7 @@ import { networkSection } from './network.ts';
 import { printNetworkTables } from './print-network.ts';
 import { round, table } from './report.ts';
 import { buildSenders } from './senders.ts';
-import { environmentFor, FUNCTION_NAMES, requestFor, summary } from './workload.ts';
+import { coldSample, environmentFor, FUNCTION_NAMES, requestFor, summary } from './workload.ts';
 
 /**
  * `npm run bench`: size, cold start, cold start end to end against the hand-written sender, sends
@@ -148,18 +148,7 @@ const coldStart = async (
   urls: { tencentUrl: string; secretsUrl: string },
 ) => {
   const env = { ...process.env, ...environmentFor(urls) };
-  const sample = async (file: string, invokeWith?: object) => {
-    const args = [
-      join(root, 'bench/cold-start.mjs'),
-      file,
-      ...(invokeWith ? ['invoke', JSON.stringify(invokeWith)] : []),
-    ];
-    const { stderr } = await run(process.execPath, args, { env, maxBuffer: 1 << 24 });
-    return JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as {
-      importMs: number;
-      firstInvocationMs?: number;
-    };
-  };
+  const sample = (file: string, invokeWith?: object) => coldSample(file, env, invokeWith);
   const imports = Object.fromEntries(Object.keys(files).map((name) => [name, [] as number[]]));
   const firstInvocations = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, [] as number[]]));
   // Round-robin, so that a slow moment of the machine touches every bundle alike.
@@ -216,19 +205,14 @@ try {
     firstSendSamples: settings.firstSendSamples,
   });
   const warmResults = await warm(servers.urls);
+  // Handler minus the bare POSTs (fetch, and node:http over one kept connection), per function.
   const warmCpuOverheadMs = Object.fromEntries(
     Object.entries(
-      warmResults.warm['0ms'] as Record<string, { handler: Percentiles; bare: Percentiles }>,
-    ).map(([name, { handler, bare }]) => [
-      name,
-      { p50: handler.p50 - bare.p50, p99: handler.p99 - bare.p99 },
-    ]),
-  );
-  // The same against node:http over one kept connection, the floor of a sender on node:http(s).
-  const warmCpuOverheadVsHttpMs = Object.fromEntries(
-    Object.entries(
-      warmResults.warm['0ms'] as Record<string, { overheadMs: { vsBareHttp: Percentiles } }>,
-    ).map(([name, { overheadMs }]) => [name, overheadMs.vsBareHttp]),
+      warmResults.warm['0ms'] as Record<
+        string,
+        { overheadMs: { vsBare: Percentiles; vsBareHttp: Percentiles } }
+      >,
+    ).map(([name, { overheadMs }]) => [name, overheadMs]),
   );
   const idempotency = await measureIdempotency(servers.urls, settings, work);
   // Queue mode under Tencent's limits: its own servers and process (bench/burst.ts).
@@ -253,7 +237,6 @@ try {
     idempotency,
     burst,
     warmCpuOverheadMs,
-    warmCpuOverheadVsHttpMs,
     totalSeconds: (Date.now() - benchStartedAt) / 1000,
   };
   await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);

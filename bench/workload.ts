@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 
@@ -41,6 +43,31 @@ const environmentFor = (urls: {
   TENCENT_CHAT_BASE_URL: urls.tencentUrl,
 });
 
+interface ColdSample {
+  importMs: number;
+  /** With a request to invoke it with only. */
+  firstInvocationMs?: number;
+  /** From the process's start to the import's end, or to the first result when invoked. */
+  endToEndMs: number;
+}
+
+const coldStartScript = new URL('./cold-start.mjs', import.meta.url).pathname;
+
+/** One cold start of `file` in a fresh process (bench/cold-start.mjs), invoked once if asked. */
+const coldSample = async (
+  file: string,
+  env: NodeJS.ProcessEnv,
+  invokeWith?: object,
+): Promise<ColdSample> => {
+  const args = [
+    coldStartScript,
+    file,
+    ...(invokeWith ? ['invoke', JSON.stringify(invokeWith)] : []),
+  ];
+  const { stderr } = await promisify(execFile)(process.execPath, args, { env, maxBuffer: 1 << 24 });
+  return JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as ColdSample;
+};
+
 const lambdaContext = () => ({
   awsRequestId: randomUUID(),
   functionName: 'benchmark',
@@ -71,6 +98,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 export type { FunctionName };
 export {
   COMMANDS,
+  coldSample,
   DEFAULT_APP,
   digest,
   environmentFor,

@@ -83,7 +83,8 @@ describe('npm run bench (smoke)', () => {
       expect(results.warm['0ms'][name].handler.n).toBe(5);
       expect(results.coldEndToEnd.byFunction[name].ours.endToEndMs.n).toBe(1);
       expect(results.coldEndToEnd.byFunction[name].handWritten.endToEndMs.n).toBe(1);
-      expect(results.warmCpuOverheadMs[name].p50).toEqual(expect.any(Number));
+      expect(results.warmCpuOverheadMs[name].vsBareHttp.p50).toEqual(expect.any(Number));
+      expect(results.warmCpuOverheadMs[name].vsBare.p50).toEqual(expect.any(Number));
       expect(results.throughput[name].perSecond).toBeGreaterThan(0);
       expect(results.workPerThousand[name]).toMatchObject({
         getSecretValueCalls: 1,
