@@ -1,4 +1,4 @@
-/** What every section of `npm run bench` prints with: rounded figures in Markdown-style tables. */
+/** What `npm run bench` and `npm run faults` print with: rounded figures in Markdown tables. */
 
 const round = (value: number, digits = 2): number =>
   Math.round(value * 10 ** digits) / 10 ** digits;
@@ -7,9 +7,11 @@ const table = (title: string, header: string[], body: (string | number)[][]): vo
   console.log(`\n${title}`);
   const all = [header, ...body.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]?.length ?? 0)));
-  for (const row of all) {
-    console.log(`| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`);
-  }
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of all.slice(1)) console.log(line(row));
 };
 
 export { round, table };

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { table } from '../bench/report.ts';
 import { freezeViolations, runFreezeDrill } from './freeze-drill.ts';
 import { idempotencyViolations } from './idempotency-scenarios.ts';
 import { FUNCTION_NAMES, LIVE_ROOM_FUNCTIONS, type Row } from './scenarios.ts';
@@ -137,26 +138,16 @@ const printTable = ({ rows, freezeRows, injectedFaults, leaks, violations }: Sui
     ['freeze drill (HTTPS, 20 ms round trip)', freezeRows],
   ];
   for (const [title, group] of groups) {
-    const body = group.map((row) =>
-      [
-        `${group === freezeRows ? `${row.functionName}: ` : ''}${row.fault}${row.afterReceipt ? ' *' : ''}`,
-        row.runs,
-        row.delivered,
-        row.reportedFailed,
-        row.duplicates,
-        row.lost,
-        row.overDeadline,
-      ].map(String),
-    );
-    const widths = header.map((_, i) =>
-      Math.max(header[i]?.length ?? 0, ...body.map((row) => row[i]?.length ?? 0)),
-    );
-    const line = (cells: string[]) =>
-      `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-    console.log(`\n${title}`);
-    console.log(line(header));
-    console.log(line(widths.map((width) => '-'.repeat(width))));
-    for (const row of body) console.log(line(row));
+    const body = group.map((row) => [
+      `${group === freezeRows ? `${row.functionName}: ` : ''}${row.fault}${row.afterReceipt ? ' *' : ''}`,
+      row.runs,
+      row.delivered,
+      row.reportedFailed,
+      row.duplicates,
+      row.lost,
+      row.overDeadline,
+    ]);
+    table(title, header, body);
   }
   const sum = (key: keyof Row) => rows.reduce((total, row) => total + Number(row[key]), 0);
   console.log(
@@ -171,5 +162,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.exit(result.violations.length === 0 && result.leaks.length === 0 ? 0 : 1);
 }
 
-export type { SuiteResult };
-export { printTable, runFaultSuite };
+export { runFaultSuite };
