@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
-import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import {
-  DEFAULT_APP,
-  defaultAdminSecret,
-  NO_RATE_LIMITS,
-} from '../emulators/tencent-chat/emulator.ts';
-import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+  type Handler,
+  invoke as invokeWith,
+  type RunOutcome,
+  redeliverableEvent,
+  runnerArguments,
+  runScenarios,
+  startFaultStack,
+  writeRows,
+} from './harness.ts';
 import { IDEMPOTENCY_SCENARIOS, type IdempotencyScenario } from './idempotency-scenarios.ts';
-import {
-  deliveriesOf as countDeliveries,
-  type FunctionName,
-  markedRequest,
-  type Row,
-  tallyRow,
-} from './scenarios.ts';
+import { markedRequest } from './scenarios.ts';
 
 /**
  * The idempotency rows of the fault suite for one function, in a process of its own with its own
@@ -26,67 +22,22 @@ import {
  * Usage: node faults/idempotency-run-command.ts <function> <runs per scenario> <output file>
  */
 
-const [functionName, runsText, outputFile] = process.argv.slice(2) as [
-  FunctionName,
-  string,
-  string,
-];
-const runs = Number(runsText);
-const LAMBDA_TIMEOUT_MS = 3_000;
-const SECRET_ID = LOCAL_SECRET_ID;
+const { functionName, runs, outputFile } = runnerArguments();
 const TABLE = 'fault-suite-idempotency';
 const AFTER_WINDOW_MS = 6 * 60_000;
 
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
-const tencent = await startTencentChatEmulator({
-  limits: NO_RATE_LIMITS,
-});
-const secrets = await startSecretsManager({ secrets: { [SECRET_ID]: defaultAdminSecret() } });
 const dynamodb = await startDynamoDb({ tables: [TABLE] });
 const closed = await startDynamoDb({ tables: [] });
 await closed.close();
-
-Object.assign(process.env, {
-  ...localAwsEnvironment(secrets.url),
+const { tencent, secrets } = await startFaultStack({
   AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-  TENCENT_CHAT_BASE_URL: tencent.url,
   TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
-  TENCENT_CHAT_TIMEOUT_MS: '400',
-  TENCENT_CHAT_MAX_RETRIES: '3',
-  TENCENT_CHAT_BACKOFF_BASE_MS: '20',
-  TENCENT_CHAT_BACKOFF_MAX_MS: '100',
 });
 
 const COMMAND = functionName.replaceAll('-', '_');
 const file = pathToFileURL(new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname);
 const handler = ((await import(file.href)) as { handler: Handler }).handler;
-
-const requestWith = (marker: string) => markedRequest(functionName, marker);
-
-const context = (awsRequestId: string = randomUUID()) => {
-  const deadline = Date.now() + LAMBDA_TIMEOUT_MS;
-  return { awsRequestId, getRemainingTimeInMillis: () => deadline - Date.now() };
-};
-
-const invoke = async (event: unknown, awsRequestId?: string) => {
-  const started = Date.now();
-  let failed = false;
-  try {
-    const result = (await handler(event, context(awsRequestId))) as { ok?: boolean };
-    failed = result.ok !== true;
-    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
-  } catch (error) {
-    failed = true;
-    process.stdout.write(`THROWN ${(error as Error).name}: ${(error as Error).message}\n`);
-  }
-  return { failed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
-};
-
-interface RunOutcome {
-  reportedFailed: boolean;
-  overDeadline: boolean;
-}
+const invoke = (event: unknown, awsRequestId?: string) => invokeWith(handler, event, awsRequestId);
 
 const twice = async (
   scenario: IdempotencyScenario,
@@ -105,13 +56,12 @@ const twice = async (
 };
 
 const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<RunOutcome> => {
-  const request = requestWith(marker);
+  const request = markedRequest(functionName, marker);
   if (scenario.tencentFault)
     tencent.emulator.addFault({ command: COMMAND, ...scenario.tencentFault });
   try {
     if (scenario.kind === 'redelivery') {
-      const event = { id: marker, 'detail-type': 'fault suite', source: 'faults', detail: request };
-      return await twice(scenario, event, randomUUID());
+      return await twice(scenario, redeliverableEvent(marker, request), randomUUID());
     }
     if (scenario.kind === 'repeat') {
       return await twice(scenario, { request, idempotencyKey: marker }, randomUUID());
@@ -139,33 +89,18 @@ const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<R
   }
 };
 
-const deliveriesOf = (marker: string): number => countDeliveries(tencent.emulator.messages, marker);
+await invoke({
+  request: markedRequest(functionName, 'warm-up'),
+  idempotencyKey: `warm-up-${randomUUID()}`,
+});
 
-await invoke({ request: requestWith('warm-up'), idempotencyKey: `warm-up-${randomUUID()}` });
-
-const rows: Row[] = [];
-for (const scenario of IDEMPOTENCY_SCENARIOS) {
-  const markers: string[] = [];
-  const outcomes: RunOutcome[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const marker = `fault-${randomUUID()}`;
-    markers.push(marker);
-    outcomes.push(await runOnce(scenario, marker));
-  }
-  // Stalled requests are processed late: let them land before counting.
-  await new Promise((resolve) => setTimeout(resolve, 800));
-  const deliveries = markers.map(deliveriesOf);
-  rows.push(tallyRow(scenario, functionName, outcomes, deliveries));
-  tencent.emulator.messages.length = 0;
-  tencent.emulator.requests.length = 0;
-}
-
-await writeFile(
-  outputFile,
-  JSON.stringify({
-    rows,
-    secretKeys: [DEFAULT_APP.secretKey],
-  }),
+const rows = await runScenarios(
+  functionName,
+  runs,
+  IDEMPOTENCY_SCENARIOS,
+  tencent.emulator,
+  runOnce,
 );
+await writeRows(outputFile, rows, [DEFAULT_APP.secretKey]);
 await Promise.all([tencent.close(), secrets.close(), dynamodb.close()]);
 process.exit(0);
