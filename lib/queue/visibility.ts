@@ -2,7 +2,7 @@ import type { ErrorCode } from '../errors.ts';
 
 /**
  * When SQS shows a failed record again (README, "Queue mode"). A record that cannot succeed on
- * a retry (a bad request) comes back at once, so it reaches the dead-letter queue after the
+ * a retry (a bad request, or a key already used for another request) comes back at once, so it reaches the dead-letter queue after the
  * receive limit without waiting; anything else backs off with its receive count, so that the
  * queue's receive limit spans a long Tencent outage (5 s, 10 s, 20 s, … up to 15 minutes).
  */
@@ -12,6 +12,7 @@ const MAX_DELAY_SECONDS = 900;
 const NEVER_BETTER: ReadonlySet<string> = new Set<ErrorCode>([
   'INVALID_REQUEST',
   'PAYLOAD_TOO_LARGE',
+  'IDEMPOTENCY_CONFLICT',
 ]);
 
 const visibilityDelaySeconds = (code: string, receiveCount: number): number => {

@@ -124,6 +124,7 @@ describe('Function: visibilityDelaySeconds', () => {
   it('shows a bad request again at once, so it reaches the dead-letter queue quickly', () => {
     expect(visibilityDelaySeconds('INVALID_REQUEST', 3)).toBe(0);
     expect(visibilityDelaySeconds('PAYLOAD_TOO_LARGE', 1)).toBe(0);
+    expect(visibilityDelaySeconds('IDEMPOTENCY_CONFLICT', 2)).toBe(0);
   });
 
   it('backs off other failures with the receive count, up to 15 minutes', () => {
