@@ -19,6 +19,12 @@ const readBody = (request: IncomingMessage): Promise<string> =>
     request.on('error', reject);
   });
 
+/** Answers with `body` as JSON. */
+const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+};
+
 const startLoopbackServer = async (
   handle: (request: IncomingMessage, response: ServerResponse) => void,
   {
@@ -58,4 +64,4 @@ const startLoopbackServer = async (
 };
 
 export type { LoopbackServer };
-export { readBody, startLoopbackServer };
+export { readBody, sendJson, startLoopbackServer };

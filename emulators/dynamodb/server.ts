@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { type LoopbackServer, startLoopbackServer } from '../loopback-server.ts';
+import { type LoopbackServer, sendJson, startLoopbackServer } from '../loopback-server.ts';
 
 /**
  * A DynamoDB stand-in on loopback for `npm start`, the tests and the fault suite: dynalite (a
@@ -75,8 +75,7 @@ const startDynamoDb = async ({
   const loopback = await startLoopbackServer(
     (request, response) => {
       if (request.method === 'GET' && request.url === '/stand-in/operations') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(operations));
+        sendJson(response, 200, operations);
         return;
       }
       const target = String(request.headers['x-amz-target'] ?? '');

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../loopback-server.ts';
+import { readBody, sendJson } from '../loopback-server.ts';
 import { isSqsErrorName, type SqsErrorName } from './errors.ts';
 import { counts, type SqsState } from './state.ts';
 
@@ -75,11 +75,6 @@ const describeQueues = (state: SqsState) => {
   }));
 };
 
-const json = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-};
-
 const handleControl = async (
   request: IncomingMessage,
   response: ServerResponse,
@@ -88,11 +83,11 @@ const handleControl = async (
   faults: Faults,
 ): Promise<void> => {
   if (request.method === 'GET' && path === '/_control/queues') {
-    return json(response, 200, { queues: describeQueues(state) });
+    return sendJson(response, 200, { queues: describeQueues(state) });
   }
   if (request.method === 'DELETE' && path === '/_control/faults') {
     faults.clear();
-    return json(response, 200, { ok: true });
+    return sendJson(response, 200, { ok: true });
   }
   if (request.method === 'POST' && path === '/_control/faults') {
     const body = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
@@ -115,11 +110,11 @@ const handleControl = async (
         !(typeof delayMs === 'number' && delayMs >= 0) &&
         'delayMs must be a number of milliseconds',
     ].filter(Boolean);
-    if (problems.length > 0) return json(response, 400, { error: problems.join('; ') });
+    if (problems.length > 0) return sendJson(response, 400, { error: problems.join('; ') });
     faults.add(body as Omit<Fault, 'remaining'>);
-    return json(response, 200, { ok: true });
+    return sendJson(response, 200, { ok: true });
   }
-  json(response, 404, { error: `no control endpoint ${request.method} ${path}` });
+  sendJson(response, 404, { error: `no control endpoint ${request.method} ${path}` });
 };
 
 export type { Fault, Faults };

@@ -3,7 +3,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
+import {
+  type LoopbackServer,
+  readBody,
+  sendJson,
+  startLoopbackServer,
+} from '../loopback-server.ts';
 import { relay } from './relay.ts';
 
 /**
@@ -229,10 +234,7 @@ const handleNetworkControl = async (
   } else if (request.method === 'DELETE') {
     network.resetStats();
   }
-  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(
-    JSON.stringify({ ...network.settings, relayed: network.relayed, stats: network.stats }),
-  );
+  sendJson(response, 200, { ...network.settings, relayed: network.relayed, stats: network.stats });
 };
 
 export type { Network, NetworkOptions, NetworkStats };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoopbackServer, readBody } from '../loopback-server.ts';
+import { type LoopbackServer, readBody, sendJson } from '../loopback-server.ts';
 import { type ConsoleHandler, type ConsoleOptions, consoleRoutes } from './console/routes.ts';
 import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
 import {
@@ -20,11 +20,6 @@ interface RunningEmulator extends LoopbackServer {
   /** HTTPS, round-trip time and keep-alive (network.ts); counts connections and handshakes. */
   network: Network;
 }
-
-const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
