@@ -65,6 +65,7 @@ interface Network {
   listen: (serverPort: number, options: { port: number; host: string }) => Promise<number>;
   update: (changes: Partial<Omit<NetworkOptions, 'tls'>>) => void;
   resetStats: () => void;
+  /** Stops the relay and drops its connections; the server's own are the loopback server's to close. */
   close: () => Promise<void>;
 }
 
@@ -88,7 +89,6 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
     resumedHandshakes: 0,
     closedIdle: 0,
   };
-  const sockets = new Set<Socket>();
   const idle = new Map<Socket, { active: number; timer?: NodeJS.Timeout }>();
   const relayed = new Set<Socket>();
   let front: ReturnType<typeof createTcpServer> | undefined;
@@ -138,8 +138,6 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
       server.keepAliveTimeout = 0;
       server.on('connection', (socket: Socket) => {
         stats.connections += 1;
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
         if (!settings.tls) track(socket);
       });
       server.on('secureConnection', (socket: TLSSocket) => {
@@ -185,7 +183,7 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of [...sockets, ...relayed]) socket.destroy();
+        for (const socket of relayed) socket.destroy();
         if (front) front.close(() => resolve());
         else resolve();
       }),
