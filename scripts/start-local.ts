@@ -105,7 +105,7 @@ const waitForApi = async (): Promise<void> => {
   throw new Error('serverless-offline did not start within 30 seconds');
 };
 await waitForApi();
-await queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);
+queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);
 
 const api = `http://localhost:${PORTS.api}`;
 const curl = (path: string, body: unknown, headers: string[] = []) =>
