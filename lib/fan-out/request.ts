@@ -86,4 +86,4 @@ const readFanOutRequest = (input: unknown): FanOutRequest => {
 };
 
 export type { FanOutRequest };
-export { MAX_GROUP_IDS, readFanOutRequest };
+export { GROUP_ID, MAX_GROUP_IDS, readFanOutRequest };
