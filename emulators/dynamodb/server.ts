@@ -6,12 +6,10 @@ import { type LoopbackServer, sendJson, startLoopbackServer } from '../loopback-
 /**
  * A DynamoDB stand-in on loopback for `npm start`, the tests and the fault suite: dynalite (a
  * DynamoDB implementation in Node, in memory) behind a front that counts the operations and can
- * answer as a throttled table would (`GET /stand-in/operations` lists the counts). The idempotency table is created at start, as Powertools
- * Idempotency expects it (partition key `id`); dynalite has no UpdateTimeToLive, and Powertools
- * ignores expired records on read anyway.
+ * answer as a throttled table would (`GET /stand-in/operations` lists the counts). The tables it
+ * is given are created at start, as Powertools Idempotency expects its table (partition key `id`);
+ * dynalite has no UpdateTimeToLive, and Powertools ignores expired records on read anyway.
  */
-
-const DEFAULT_TABLE = 'tencent-chat-idempotency';
 
 interface DynamoDbFault {
   /** How many of the next requests are answered as throttled. */
@@ -59,12 +57,13 @@ const createTable = async (url: string, tableName: string): Promise<void> => {
 const startDynamoDb = async ({
   port,
   host,
-  tables = [DEFAULT_TABLE],
+  tables,
 }: {
   port?: number;
   host?: string;
-  tables?: string[];
-} = {}): Promise<RunningDynamoDb> => {
+  /** Idempotency tables to create at start. */
+  tables: string[];
+}): Promise<RunningDynamoDb> => {
   const store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const handle = store.listeners('request')[0] as (
     request: IncomingMessage,
@@ -105,4 +104,4 @@ const startDynamoDb = async ({
 };
 
 export type { DynamoDbFault, RunningDynamoDb };
-export { DEFAULT_TABLE, startDynamoDb };
+export { startDynamoDb };

@@ -98,4 +98,4 @@ const QUEUE_ACTIONS: Record<string, Action> = {
   DeleteQueue,
 };
 
-export { attributeValue, defaultWaitSeconds, QUEUE_ACTIONS };
+export { defaultWaitSeconds, QUEUE_ACTIONS };

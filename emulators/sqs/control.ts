@@ -118,4 +118,4 @@ const handleControl = async (
 };
 
 export type { Fault, Faults };
-export { createFaults, describeQueues, handleControl };
+export { createFaults, handleControl };

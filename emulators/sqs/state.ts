@@ -133,15 +133,4 @@ const counts = (
 };
 
 export type { Queue, SqsState };
-export {
-  ACCOUNT,
-  counts,
-  createQueue,
-  createState,
-  expire,
-  findByArn,
-  findByUrl,
-  REGION,
-  setAttributes,
-  wake,
-};
+export { counts, createQueue, createState, expire, findByArn, findByUrl, setAttributes, wake };

@@ -236,4 +236,4 @@ const handleNetworkControl = async (
 };
 
 export type { Network, NetworkOptions, NetworkStats };
-export { createNetwork, handleNetworkControl, startNetworkedServer, TEST_CA_FILE };
+export { handleNetworkControl, startNetworkedServer, TEST_CA_FILE };
