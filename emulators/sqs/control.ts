@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../loopback-server.ts';
 import { isSqsErrorName, type SqsErrorName } from './errors.ts';
-import { counts, type SqsState } from './state.ts';
+import { counts, messageState, type SqsState } from './state.ts';
 
 /**
  * The test control endpoint, beside the SQS protocol on the same port:
@@ -68,8 +68,7 @@ const describeQueues = (state: SqsState) => {
       attributes: message.attributes,
       receiveCount: message.receiveCount,
       sentTimestamp: message.sentTimestamp,
-      state:
-        message.visibleAt <= now ? 'visible' : message.receiveCount > 0 ? 'in-flight' : 'delayed',
+      state: messageState(message, now),
       ...(message.deadLetterSourceArn && { deadLetterSourceArn: message.deadLetterSourceArn }),
     })),
   }));
