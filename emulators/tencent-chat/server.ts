@@ -11,8 +11,8 @@ import {
 
 /**
  * The emulator over HTTP on loopback: Tencent's four commands under /v4, a control API under
- * /emulator (faults, key rotation, reset, inspection) and the console: a live chat transcript per
- * group and room, with a send form (console/).
+ * /emulator (faults, key rotation, reset, inspection, the network model) and the console: a live
+ * chat transcript per group and room, with a send form (console/).
  */
 
 interface RunningEmulator extends LoopbackServer {
@@ -149,12 +149,14 @@ const handleControl = async (
 
 const route = async (
   emulator: TencentChatEmulator,
+  network: Network,
   consoleRoute: ConsoleHandler,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> => {
   const url = new URL(request.url ?? '/', 'http://emulator');
   if (url.pathname.startsWith('/v4/')) return handleCommand(emulator, request, response, url);
+  if (url.pathname === '/emulator/network') return handleNetworkControl(network, request, response);
   if (url.pathname.startsWith('/emulator/')) return handleControl(emulator, request, response, url);
   if (consoleRoute(request, response, url)) return;
   sendJson(response, 404, { error: 'not found' });
@@ -168,13 +170,11 @@ const startTencentChatEmulator = async (
   const consoleRoute = consoleRoutes(emulator, options);
   const networked = await startNetworkedServer(
     (request, response) => {
-      const pending =
-        request.url === '/emulator/network'
-          ? handleNetworkControl(networked.network, request, response)
-          : route(emulator, consoleRoute, request, response);
-      pending.catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 400, { error: String(error) });
-      });
+      route(emulator, networked.network, consoleRoute, request, response).catch(
+        (error: unknown) => {
+          if (!response.headersSent) sendJson(response, 400, { error: String(error) });
+        },
+      );
     },
     { ...options.network, port: options.port, host: options.host },
   );
