@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** What both local stand-ins need of an HTTP server on loopback. */
+/** What the emulator and the stand-ins need of an HTTP server on loopback. */
 
 interface LoopbackServer {
   server: Server;
