@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** What both local stand-ins need of an HTTP server on loopback. */
+/** What the emulator and the stand-ins need of an HTTP server on loopback. */
 
 interface LoopbackServer {
   server: Server;
@@ -18,6 +18,12 @@ const readBody = (request: IncomingMessage): Promise<string> =>
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+
+/** Answers with `body` as JSON. */
+const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+};
 
 const startLoopbackServer = async (
   handle: (request: IncomingMessage, response: ServerResponse) => void,
@@ -58,4 +64,4 @@ const startLoopbackServer = async (
 };
 
 export type { LoopbackServer };
-export { readBody, startLoopbackServer };
+export { readBody, sendJson, startLoopbackServer };

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import * as z from 'zod/mini';
 import { COMMANDS, type CommandName } from '../lib/commands/index.ts';
 import { HTTP_STATUS } from '../lib/errors.ts';
+import { GROUP_ID, MAX_GROUP_IDS } from '../lib/fan-out/request.ts';
 import { UINT32_MAX } from '../lib/schemas/fields.ts';
 import { MESSAGE_BYTES_LIMIT } from '../lib/validation.ts';
 
@@ -199,6 +200,15 @@ const retryAfter = {
   },
 };
 
+/** The optional Idempotency-Key header, with what it does on the route. */
+const idempotencyKeyParameter = (description: string) => ({
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description,
+  schema: { type: 'string', minLength: 1 },
+});
+
 const operation = (command: (typeof COMMANDS)[number]) => {
   const route = ROUTES[command.name];
   const success = {
@@ -235,15 +245,11 @@ const operation = (command: (typeof COMMANDS)[number]) => {
       summary: route.summary,
       description: `Sends Tencent's \`v4/${command.service}/${command.name}\`. The body is that command's JSON, with Tencent's field names, sent to Tencent as written (only \`Random\` is added when absent). A field Tencent does not document is rejected, and its detail names the documented field probably meant; with \`TENCENT_CHAT_UNKNOWN_FIELDS=forward\` it is sent as given and listed in the result's \`warnings\`. Also checked:\n\n${RULES_BEYOND_THE_SCHEMA.map((rule) => `- ${rule}`).join('\n')}`,
       parameters: [
-        {
-          name: 'Idempotency-Key',
-          in: 'header',
-          required: false,
-          description: GROUP_COMMANDS.has(command.name)
+        idempotencyKeyParameter(
+          GROUP_COMMANDS.has(command.name)
             ? 'The same key always gives the same body Random, so Tencent delivers a repeated request once within five minutes; with the idempotency table on, a key sends at most once in its lifetime (default 24 hours) and a repeat gets the first result with replayed: true.'
             : 'With the idempotency table on, a key sends at most once in its lifetime (default 24 hours) and a repeat gets the first result with replayed: true.',
-          schema: { type: 'string', minLength: 1 },
-        },
+        ),
       ],
       requestBody: {
         required: true,
@@ -290,9 +296,9 @@ const fanOutRequestSchema = () => {
       GroupIds: {
         type: 'array',
         minItems: 1,
-        maxItems: 10_000,
+        maxItems: MAX_GROUP_IDS,
         uniqueItems: true,
-        items: { type: 'string', pattern: '^[\\x21-\\x7e]{1,48}$' },
+        items: { type: 'string', pattern: GROUP_ID.source },
         description: 'The groups, each once: 1 to 48 printable ASCII characters',
       },
       Message: {
@@ -309,18 +315,13 @@ const fanOutRequestSchema = () => {
 const fanOutOperation = () => ({
   post: {
     operationId: 'fanOutGroupMsg',
-    summary: 'One message for up to 10,000 groups, queued and sent in queue mode',
+    summary: `One message for up to ${MAX_GROUP_IDS.toLocaleString('en-US')} groups, queued and sent in queue mode`,
     description:
       'Checks the message once and puts one send_group_msg per group on the send-group-msg queue, with the idempotency key `<fanoutId>:<GroupId>`; answers 202 once all are queued. All or nothing: a 503 says how many were queued, and repeating the fan-out under the same Idempotency-Key queues the rest without second copies.',
     parameters: [
-      {
-        name: 'Idempotency-Key',
-        in: 'header',
-        required: false,
-        description:
-          'Becomes the fanoutId; a repeat under the same key gives no group a second copy.',
-        schema: { type: 'string', minLength: 1 },
-      },
+      idempotencyKeyParameter(
+        'Becomes the fanoutId; a repeat under the same key gives no group a second copy.',
+      ),
     ],
     requestBody: {
       required: true,

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
-import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
+import {
+  LOCAL_SECRET_ID,
+  localAwsEnvironment,
+  startLocalSecretsManager,
+} from '../emulators/local-environment.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { startLocalQueues } from './local-queues.ts';
 
@@ -42,12 +44,7 @@ const tencent = await startTencentChatEmulator({
   port: PORTS.tencent,
   apiUrl: `http://127.0.0.1:${PORTS.api}`,
 }).catch(explainPortInUse);
-const secrets = await startSecretsManager({
-  port: PORTS.secrets,
-  secrets: {
-    [LOCAL_SECRET_ID]: defaultAdminSecret(),
-  },
-}).catch(explainPortInUse);
+const secrets = await startLocalSecretsManager({ port: PORTS.secrets }).catch(explainPortInUse);
 const dynamodb = await startDynamoDb({
   port: PORTS.dynamodb,
   tables: [IDEMPOTENCY_TABLE],
@@ -77,10 +74,9 @@ const offline = spawn(
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      // serverless-offline hands the functions only the AWS_ variables of its own environment;
+      // the secret's name reaches them through --param secretId, as in a deployment.
+      ...localAwsEnvironment(secrets.url),
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_SQS: queues.sqs.url,
     },
@@ -109,7 +105,7 @@ const waitForApi = async (): Promise<void> => {
   throw new Error('serverless-offline did not start within 30 seconds');
 };
 await waitForApi();
-await queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);
+queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);
 
 const api = `http://localhost:${PORTS.api}`;
 const curl = (path: string, body: unknown, headers: string[] = []) =>

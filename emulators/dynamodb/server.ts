@@ -1,17 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { type LoopbackServer, startLoopbackServer } from '../loopback-server.ts';
+import { type LoopbackServer, sendJson, startLoopbackServer } from '../loopback-server.ts';
 
 /**
  * A DynamoDB stand-in on loopback for `npm start`, the tests and the fault suite: dynalite (a
  * DynamoDB implementation in Node, in memory) behind a front that counts the operations and can
- * answer as a throttled table would (`GET /stand-in/operations` lists the counts). The idempotency table is created at start, as Powertools
- * Idempotency expects it (partition key `id`); dynalite has no UpdateTimeToLive, and Powertools
- * ignores expired records on read anyway.
+ * answer as a throttled table would (`GET /stand-in/operations` lists the counts). The tables it
+ * is given are created at start, as Powertools Idempotency expects its table (partition key `id`);
+ * dynalite has no UpdateTimeToLive, and Powertools ignores expired records on read anyway.
  */
-
-const DEFAULT_TABLE = 'tencent-chat-idempotency';
 
 interface DynamoDbFault {
   /** How many of the next requests are answered as throttled. */
@@ -59,12 +57,13 @@ const createTable = async (url: string, tableName: string): Promise<void> => {
 const startDynamoDb = async ({
   port,
   host,
-  tables = [DEFAULT_TABLE],
+  tables,
 }: {
   port?: number;
   host?: string;
-  tables?: string[];
-} = {}): Promise<RunningDynamoDb> => {
+  /** Idempotency tables to create at start. */
+  tables: string[];
+}): Promise<RunningDynamoDb> => {
   const store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const handle = store.listeners('request')[0] as (
     request: IncomingMessage,
@@ -75,8 +74,7 @@ const startDynamoDb = async ({
   const loopback = await startLoopbackServer(
     (request, response) => {
       if (request.method === 'GET' && request.url === '/stand-in/operations') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(operations));
+        sendJson(response, 200, operations);
         return;
       }
       const target = String(request.headers['x-amz-target'] ?? '');
@@ -106,4 +104,4 @@ const startDynamoDb = async ({
 };
 
 export type { DynamoDbFault, RunningDynamoDb };
-export { DEFAULT_TABLE, startDynamoDb };
+export { startDynamoDb };

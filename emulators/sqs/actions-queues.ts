@@ -2,24 +2,26 @@ import { numberOf, selectAttributeNames } from './attributes.ts';
 import type { Action } from './context.ts';
 import { invalidParameter, SqsError } from './errors.ts';
 import {
+  type Counts,
   counts,
   createQueue,
   findByUrl,
   type Queue,
-  type SqsState,
   setAttributes,
+  wake,
 } from './state.ts';
 
 /** The queue actions: create, find, list, attributes, purge, delete. */
 
-const attributeValue = (state: SqsState, queue: Queue, name: string): string | undefined => {
+/** An attribute's value; `tally` gives the queue's counts, computed once for all names asked. */
+const attributeValue = (queue: Queue, name: string, tally: () => Counts): string | undefined => {
   switch (name) {
     case 'ApproximateNumberOfMessages':
-      return String(counts(state, queue).visible);
+      return String(tally().visible);
     case 'ApproximateNumberOfMessagesNotVisible':
-      return String(counts(state, queue).inFlight);
+      return String(tally().inFlight);
     case 'ApproximateNumberOfMessagesDelayed':
-      return String(counts(state, queue).delayed);
+      return String(tally().delayed);
     case 'CreatedTimestamp':
       return String(queue.createdAt);
     case 'LastModifiedTimestamp':
@@ -61,8 +63,13 @@ const ListQueues: Action = ({ state }, input) => {
 const GetQueueAttributes: Action = ({ state }, input) => {
   const queue = findByUrl(state, input.QueueUrl);
   const names = selectAttributeNames(input.AttributeNames);
+  let counted: Counts | undefined;
+  const tally = (): Counts => {
+    counted ??= counts(state, queue);
+    return counted;
+  };
   const entries = names
-    .map((name) => [name, attributeValue(state, queue, name)] as const)
+    .map((name) => [name, attributeValue(queue, name, tally)] as const)
     .filter(([, value]) => value !== undefined);
   return entries.length > 0 ? { Attributes: Object.fromEntries(entries) } : {};
 };
@@ -80,7 +87,7 @@ const PurgeQueue: Action = ({ state }, input) => {
 const DeleteQueue: Action = ({ state }, input) => {
   const queue = findByUrl(state, input.QueueUrl);
   state.queues.delete(queue.name);
-  for (const waiter of queue.waiters) waiter();
+  wake(queue);
   return {};
 };
 
@@ -98,4 +105,4 @@ const QUEUE_ACTIONS: Record<string, Action> = {
   DeleteQueue,
 };
 
-export { attributeValue, defaultWaitSeconds, QUEUE_ACTIONS };
+export { defaultWaitSeconds, QUEUE_ACTIONS };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../loopback-server.ts';
+import { readBody, sendJson } from '../loopback-server.ts';
 import { isSqsErrorName, type SqsErrorName } from './errors.ts';
-import { counts, type SqsState } from './state.ts';
+import { counts, messageState, type SqsState } from './state.ts';
 
 /**
  * The test control endpoint, beside the SQS protocol on the same port:
@@ -68,16 +68,10 @@ const describeQueues = (state: SqsState) => {
       attributes: message.attributes,
       receiveCount: message.receiveCount,
       sentTimestamp: message.sentTimestamp,
-      state:
-        message.visibleAt <= now ? 'visible' : message.receiveCount > 0 ? 'in-flight' : 'delayed',
+      state: messageState(message, now),
       ...(message.deadLetterSourceArn && { deadLetterSourceArn: message.deadLetterSourceArn }),
     })),
   }));
-};
-
-const json = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
 };
 
 const handleControl = async (
@@ -88,11 +82,11 @@ const handleControl = async (
   faults: Faults,
 ): Promise<void> => {
   if (request.method === 'GET' && path === '/_control/queues') {
-    return json(response, 200, { queues: describeQueues(state) });
+    return sendJson(response, 200, { queues: describeQueues(state) });
   }
   if (request.method === 'DELETE' && path === '/_control/faults') {
     faults.clear();
-    return json(response, 200, { ok: true });
+    return sendJson(response, 200, { ok: true });
   }
   if (request.method === 'POST' && path === '/_control/faults') {
     const body = JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>;
@@ -115,12 +109,12 @@ const handleControl = async (
         !(typeof delayMs === 'number' && delayMs >= 0) &&
         'delayMs must be a number of milliseconds',
     ].filter(Boolean);
-    if (problems.length > 0) return json(response, 400, { error: problems.join('; ') });
+    if (problems.length > 0) return sendJson(response, 400, { error: problems.join('; ') });
     faults.add(body as Omit<Fault, 'remaining'>);
-    return json(response, 200, { ok: true });
+    return sendJson(response, 200, { ok: true });
   }
-  json(response, 404, { error: `no control endpoint ${request.method} ${path}` });
+  sendJson(response, 404, { error: `no control endpoint ${request.method} ${path}` });
 };
 
 export type { Fault, Faults };
-export { createFaults, describeQueues, handleControl };
+export { createFaults, handleControl };

@@ -117,31 +117,37 @@ const expire = (state: SqsState, queue: Queue): void => {
     if (message.sentTimestamp < oldest) queue.messages.delete(id);
   }
 };
-const counts = (
-  state: SqsState,
-  queue: Queue,
-): { visible: number; inFlight: number; delayed: number } => {
+
+type MessageState = 'visible' | 'in-flight' | 'delayed';
+
+/** Where a message stands at `now`: receivable, received and not yet visible again, or delayed. */
+const messageState = (message: StoredMessage, now: number): MessageState =>
+  message.visibleAt <= now ? 'visible' : message.receiveCount > 0 ? 'in-flight' : 'delayed';
+
+const COUNTED_AS = { visible: 'visible', 'in-flight': 'inFlight', delayed: 'delayed' } as const;
+
+type Counts = Record<(typeof COUNTED_AS)[MessageState], number>;
+
+/** The queue's messages by state, once those past their retention period are dropped. */
+const counts = (state: SqsState, queue: Queue): Counts => {
   expire(state, queue);
   const now = state.now();
   const result = { visible: 0, inFlight: 0, delayed: 0 };
   for (const message of queue.messages.values()) {
-    if (message.visibleAt <= now) result.visible += 1;
-    else if (message.receiveCount > 0) result.inFlight += 1;
-    else result.delayed += 1;
+    result[COUNTED_AS[messageState(message, now)]] += 1;
   }
   return result;
 };
 
-export type { Queue, SqsState };
+export type { Counts, Queue, SqsState };
 export {
-  ACCOUNT,
   counts,
   createQueue,
   createState,
   expire,
   findByArn,
   findByUrl,
-  REGION,
+  messageState,
   setAttributes,
   wake,
 };

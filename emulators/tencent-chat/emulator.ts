@@ -66,7 +66,7 @@ interface ReceivedRequest {
   command: string;
   path: string;
   query: Record<string, string>;
-  /** A digest of the UserSig, never the UserSig itself. */
+  /** The first 16 hex digits of the UserSig's SHA-256, never the UserSig itself. */
   userSigDigest: string | undefined;
   contentType: string | undefined;
   body: unknown;
@@ -233,7 +233,7 @@ class TencentChatEmulator {
       command: COMMAND_PATHS[path] ?? path,
       path,
       query: entries,
-      userSigDigest: userSig === null ? undefined : this.userSigs.digest(userSig),
+      userSigDigest: userSig === null ? undefined : digest(userSig).slice(0, 16),
       contentType,
       body,
       unknownFields: unknownFields(COMMAND_PATHS[path] ?? path, body),

@@ -3,7 +3,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
+import {
+  type LoopbackServer,
+  readBody,
+  sendJson,
+  startLoopbackServer,
+} from '../loopback-server.ts';
 import { relay } from './relay.ts';
 
 /**
@@ -60,6 +65,7 @@ interface Network {
   listen: (serverPort: number, options: { port: number; host: string }) => Promise<number>;
   update: (changes: Partial<Omit<NetworkOptions, 'tls'>>) => void;
   resetStats: () => void;
+  /** Stops the relay and drops its connections; the server's own are the loopback server's to close. */
   close: () => Promise<void>;
 }
 
@@ -83,7 +89,6 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
     resumedHandshakes: 0,
     closedIdle: 0,
   };
-  const sockets = new Set<Socket>();
   const idle = new Map<Socket, { active: number; timer?: NodeJS.Timeout }>();
   const relayed = new Set<Socket>();
   let front: ReturnType<typeof createTcpServer> | undefined;
@@ -133,8 +138,6 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
       server.keepAliveTimeout = 0;
       server.on('connection', (socket: Socket) => {
         stats.connections += 1;
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
         if (!settings.tls) track(socket);
       });
       server.on('secureConnection', (socket: TLSSocket) => {
@@ -180,7 +183,7 @@ const createNetwork = (options: NetworkOptions = {}): Network => {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of [...sockets, ...relayed]) socket.destroy();
+        for (const socket of relayed) socket.destroy();
         if (front) front.close(() => resolve());
         else resolve();
       }),
@@ -229,11 +232,8 @@ const handleNetworkControl = async (
   } else if (request.method === 'DELETE') {
     network.resetStats();
   }
-  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(
-    JSON.stringify({ ...network.settings, relayed: network.relayed, stats: network.stats }),
-  );
+  sendJson(response, 200, { ...network.settings, relayed: network.relayed, stats: network.stats });
 };
 
 export type { Network, NetworkOptions, NetworkStats };
-export { createNetwork, handleNetworkControl, startNetworkedServer, TEST_CA_FILE };
+export { handleNetworkControl, startNetworkedServer, TEST_CA_FILE };

@@ -48,12 +48,7 @@ const delayLine = () => {
 };
 
 /** One client connection through the relay: both directions delayed by half a round trip. */
-const relay = (
-  client: Socket,
-  serverPort: number,
-  host: string,
-  settings: RelaySettings,
-): Socket => {
+const relay = (client: Socket, serverPort: number, host: string, settings: RelaySettings): void => {
   const rttMs = () => settings.rttMs;
   let serverGone = false;
   const upstream = tcpConnect(serverPort, host);
@@ -94,7 +89,6 @@ const relay = (
       toServer.clear();
     });
   });
-  return upstream;
 };
 
 export type { RelaySettings };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoopbackServer, readBody } from '../loopback-server.ts';
+import { type LoopbackServer, readBody, sendJson } from '../loopback-server.ts';
 import { type ConsoleHandler, type ConsoleOptions, consoleRoutes } from './console/routes.ts';
 import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
 import {
@@ -11,8 +11,8 @@ import {
 
 /**
  * The emulator over HTTP on loopback: Tencent's four commands under /v4, a control API under
- * /emulator (faults, key rotation, reset, inspection) and the console: a live chat transcript per
- * group and room, with a send form (console/).
+ * /emulator (faults, key rotation, reset, inspection, the network model) and the console: a live
+ * chat transcript per group and room, with a send form (console/).
  */
 
 interface RunningEmulator extends LoopbackServer {
@@ -20,11 +20,6 @@ interface RunningEmulator extends LoopbackServer {
   /** HTTPS, round-trip time and keep-alive (network.ts); counts connections and handshakes. */
   network: Network;
 }
-
-const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -154,12 +149,14 @@ const handleControl = async (
 
 const route = async (
   emulator: TencentChatEmulator,
+  network: Network,
   consoleRoute: ConsoleHandler,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> => {
   const url = new URL(request.url ?? '/', 'http://emulator');
   if (url.pathname.startsWith('/v4/')) return handleCommand(emulator, request, response, url);
+  if (url.pathname === '/emulator/network') return handleNetworkControl(network, request, response);
   if (url.pathname.startsWith('/emulator/')) return handleControl(emulator, request, response, url);
   if (consoleRoute(request, response, url)) return;
   sendJson(response, 404, { error: 'not found' });
@@ -173,13 +170,11 @@ const startTencentChatEmulator = async (
   const consoleRoute = consoleRoutes(emulator, options);
   const networked = await startNetworkedServer(
     (request, response) => {
-      const pending =
-        request.url === '/emulator/network'
-          ? handleNetworkControl(networked.network, request, response)
-          : route(emulator, consoleRoute, request, response);
-      pending.catch((error: unknown) => {
-        if (!response.headersSent) sendJson(response, 400, { error: String(error) });
-      });
+      route(emulator, networked.network, consoleRoute, request, response).catch(
+        (error: unknown) => {
+          if (!response.headersSent) sendJson(response, 400, { error: String(error) });
+        },
+      );
     },
     { ...options.network, port: options.port, host: options.host },
   );

@@ -1,3 +1,4 @@
+import { isRecord } from './checks.ts';
 import type { DeliveredMessage } from './emulator.ts';
 
 /**
@@ -45,12 +46,9 @@ interface FaultFacts {
 
 const MAX_ENTRIES = 10_000;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The group or room a request names, if any. */
 const namedTargets = (body: unknown): string[] => {
-  if (!isObject(body)) return [];
+  if (!isRecord(body)) return [];
   const target = body.GroupId ?? body.RoomId;
   return typeof target === 'string' && target !== '' ? [target] : [];
 };
@@ -109,8 +107,8 @@ class Timeline {
     for (const { request: _, targets, ...message } of delivered) {
       this.add({ ...base, kind: 'message', targets, message });
     }
-    if (delivered.length > 0 || !isObject(reply)) return;
-    const nested = isObject(reply.Response) ? reply.Response : reply;
+    if (delivered.length > 0 || !isRecord(reply)) return;
+    const nested = isRecord(reply.Response) ? reply.Response : reply;
     if (reply.ErrorCode !== 0) {
       this.add({
         ...base,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 
 /**
@@ -113,12 +113,11 @@ const verifyUserSig = (userSig: string, expected: SigFacts & { nowSeconds: numbe
  * The emulator's UserSig work, done once per UserSig: `verify` is `verifyUserSig` that decodes and
  * signs once per UserSig, app, identifier and key (a sender reuses one UserSig for many requests,
  * and inflating it and computing the HMAC were most of a cold request's work in the emulator); the
- * expiry is still checked on every call, and a rotated key is another entry. `digest` is what the
- * emulator records instead of the UserSig. Each cache forgets everything once it holds `maxEntries`.
+ * expiry is still checked on every call, and a rotated key is another entry. The cache forgets
+ * everything once it holds `maxEntries`.
  */
 const userSigVerifier = (maxEntries = 1_000) => {
   const verdicts = new Map<string, ReturnType<typeof sigVerdict>>();
-  const digests = new Map<string, string>();
   return {
     verify: (userSig: string, expected: SigFacts & { nowSeconds: number }): number => {
       const key = `${expected.sdkAppId}\n${expected.identifier}\n${expected.key}\n${userSig}`;
@@ -130,19 +129,8 @@ const userSigVerifier = (maxEntries = 1_000) => {
       }
       return withExpiry(verdict, expected.nowSeconds);
     },
-    /** The first 16 hex digits of the UserSig's SHA-256. */
-    digest: (userSig: string): string => {
-      let digest = digests.get(userSig);
-      if (digest === undefined) {
-        if (digests.size >= maxEntries) digests.clear();
-        digest = createHash('sha256').update(userSig).digest('hex').slice(0, 16);
-        digests.set(userSig, digest);
-      }
-      return digest;
-    },
     clearCaches: (): void => {
       verdicts.clear();
-      digests.clear();
     },
   };
 };

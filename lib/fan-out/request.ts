@@ -102,4 +102,4 @@ const readFanOutRequest = (input: unknown, mode: UnknownFieldsMode = 'reject'): 
 };
 
 export type { FanOutRequest };
-export { MAX_GROUP_IDS, readFanOutRequest };
+export { GROUP_ID, MAX_GROUP_IDS, readFanOutRequest };

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
  * `npm start`'s script on ports of its own (the browser tests' and the screenshot script's), as a
- * newcomer runs it: the emulator with its console, the Secrets Manager stand-in and
- * serverless-offline with the built bundles. `npm run build` must have run first.
+ * newcomer runs it: the emulator with its console, the Secrets Manager, DynamoDB and SQS
+ * stand-ins, and serverless-offline with the built bundles. `npm run build` must have run first.
  */
 
 interface LocalStack {

@@ -146,6 +146,18 @@ describe('Emulator network model', () => {
     expect(await cleared.json()).toMatchObject({ stats: { connections: 0, tlsHandshakes: 0 } });
   });
 
+  it('answers GET /emulator/network with a query string too', async () => {
+    // Prepare
+    const emulator = await start({ rttMs: 0 });
+
+    // Act
+    const reply = await fetch(`${emulator.url}/emulator/network?x`);
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toMatchObject({ rttMs: 0, relayed: true, stats: {} });
+  });
+
   it('changes the round-trip time while it runs', async () => {
     // Prepare
     const emulator = await start({ rttMs: 0 });

@@ -1,4 +1,6 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { toSqsRecord } from '../../emulators/sqs/lambda-records.ts';
 
 /** SQS events as Lambda's event source mapping shapes them (contract section 3). */
 
@@ -41,20 +43,8 @@ const sqsRecord = (body: unknown, options: RecordOptions = {}) => ({
 type SqsTestRecord = ReturnType<typeof sqsRecord>;
 
 /** What ReceiveMessage returned, shaped as the event source mapping hands it to the function. */
-const recordFromMessage = (
-  message: Message,
-  queueArn: string,
-): SqsTestRecord & { receiptHandle: string } => ({
-  ...sqsRecord(message.Body ?? '', {
-    messageId: message.MessageId ?? '',
-    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? '1'),
-    queueArn,
-    ...(message.MessageAttributes?.fanoutId?.StringValue && {
-      fanoutId: message.MessageAttributes.fanoutId.StringValue,
-    }),
-  }),
-  receiptHandle: message.ReceiptHandle ?? '',
-});
+const recordFromMessage = (message: Message, queueArn: string): SQSRecord =>
+  toSqsRecord(message, queueArn, 'us-east-1');
 
 /** Receives up to ten messages as one SQS event (an empty event when none is visible). */
 const receiveEvent = async (client: SQSClient, queueUrl: string, queueArn: string) => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../../loopback-server.ts';
 import type { TencentChatEmulator } from '../emulator.ts';
 import { loadAssets, serveAsset } from './assets.ts';
 import { streamEvents } from './events.ts';
@@ -32,11 +33,6 @@ const sendHtml = (response: ServerResponse, html: string): void => {
       "default-src 'self'; img-src 'self' http: https: data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'",
   });
   response.end(html);
-};
-
-const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
 };
 
 /** Which page a path names: `['group', id, 'events']`, or undefined. */

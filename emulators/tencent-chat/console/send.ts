@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from '../../loopback-server.ts';
+import { readBody, sendJson } from '../../loopback-server.ts';
 
 /**
  * The console's send form posts here; the emulator passes the request on to the local API
@@ -18,11 +18,6 @@ const ROUTES = new Set([
 /** Longer than a send with its retries may take (the functions' own budget is 30 s). */
 const PROXY_TIMEOUT_MS = 40_000;
 
-const answer = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-};
-
 const proxySend = async (
   apiUrl: string | undefined,
   route: string,
@@ -30,10 +25,10 @@ const proxySend = async (
   response: ServerResponse,
 ): Promise<void> => {
   if (!ROUTES.has(route)) {
-    return answer(response, 404, { error: `no route /v1/${route}; use one of ${[...ROUTES]}` });
+    return sendJson(response, 404, { error: `no route /v1/${route}; use one of ${[...ROUTES]}` });
   }
   if (!apiUrl) {
-    return answer(response, 503, {
+    return sendJson(response, 503, {
       error: 'This emulator does not know the local API: start the whole stack with npm start.',
     });
   }
@@ -58,7 +53,7 @@ const proxySend = async (
     try {
       result = JSON.parse(text);
     } catch {}
-    answer(response, 200, {
+    sendJson(response, 200, {
       request: sent,
       status: reply.status,
       retryAfter: reply.headers.get('retry-after') ?? undefined,
@@ -66,7 +61,7 @@ const proxySend = async (
       result,
     });
   } catch (error) {
-    answer(response, 502, {
+    sendJson(response, 502, {
       request: sent,
       error: `The local API at ${apiUrl} did not answer: ${String(error)}`,
     });

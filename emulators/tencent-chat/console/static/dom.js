@@ -67,4 +67,4 @@ const prettyJson = (text) => {
 
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export { appendAll, formatBytes, formatSeconds, formatTime, h, isObject, prettyJson, safeUrl };
+export { formatBytes, formatSeconds, formatTime, h, isObject, prettyJson, safeUrl };
