@@ -1,7 +1,5 @@
-import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
-import { defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 
 /**
@@ -44,11 +42,7 @@ const tencent = await startTencentChatEmulator({
     broadcastPerSecond: settings.broadcastPerSecond,
   },
 });
-const secrets = await startSecretsManager({
-  secrets: {
-    [LOCAL_SECRET_ID]: defaultAdminSecret(),
-  },
-});
+const secrets = await startLocalSecretsManager();
 const sqs = await startSqs();
 const { emulator } = tencent;
 

@@ -1,6 +1,5 @@
-import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
+import { startLocalSecretsManager } from '../emulators/local-environment.ts';
+import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 
 /**
@@ -12,9 +11,7 @@ import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 const tencent = await startTencentChatEmulator({
   limits: NO_RATE_LIMITS,
 });
-const secrets = await startSecretsManager({
-  secrets: { [LOCAL_SECRET_ID]: defaultAdminSecret() },
-});
+const secrets = await startLocalSecretsManager();
 // Keep memory flat over tens of thousands of requests: the benchmark reads only counters.
 setInterval(() => {
   tencent.emulator.messages.length = 0;

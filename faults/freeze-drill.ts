@@ -2,13 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import {
-  DEFAULT_APP,
-  defaultAdminSecret,
-  NO_RATE_LIMITS,
-} from '../emulators/tencent-chat/emulator.ts';
+import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
+import { DEFAULT_APP, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { type NetworkOptions, TEST_CA_FILE } from '../emulators/tencent-chat/network.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { deliveriesOf, FUNCTION_NAMES, type Row, tallyRow } from './scenarios.ts';
@@ -39,7 +34,6 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-const SECRET_ID = LOCAL_SECRET_ID;
 const container = fileURLToPath(new URL('./freeze-drill-container.ts', import.meta.url));
 
 const runVariant = async (
@@ -51,11 +45,7 @@ const runVariant = async (
     network: variant.network,
     limits: NO_RATE_LIMITS,
   });
-  const secrets = await startSecretsManager({
-    secrets: {
-      [SECRET_ID]: defaultAdminSecret(),
-    },
-  });
+  const secrets = await startLocalSecretsManager();
   const outputFile = join(dir, `freeze-${variant.network.keepAliveMs}.json`);
   try {
     const child = spawn(

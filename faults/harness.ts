@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
-import { defaultAdminSecret, NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
+import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
+import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { deliveriesOf, type FunctionName, type Row, tallyRow } from './scenarios.ts';
 
@@ -30,9 +29,7 @@ const runnerArguments = () => {
 /** The stand-ins, and the environment a function runs with against them (short timeouts). */
 const startFaultStack = async (environment: Record<string, string> = {}) => {
   const tencent = await startTencentChatEmulator({ limits: NO_RATE_LIMITS });
-  const secrets = await startSecretsManager({
-    secrets: { [LOCAL_SECRET_ID]: defaultAdminSecret() },
-  });
+  const secrets = await startLocalSecretsManager();
   Object.assign(process.env, {
     ...localAwsEnvironment(secrets.url),
     TENCENT_CHAT_BASE_URL: tencent.url,

@@ -4,11 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { newContainer as startContainer } from '../emulators/lambda-container.ts';
-import { LOCAL_SECRET_ID, localAwsEnvironment } from '../emulators/local-environment.ts';
-import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
+import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
-import { DEFAULT_APP, defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
+import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import type { Row } from './scenarios.ts';
 
@@ -62,11 +61,7 @@ const context = () => {
 const runQueueScenarios = async (runs: number): Promise<Row[]> => {
   let offset = 0;
   const tencent = await startTencentChatEmulator({});
-  const secrets = await startSecretsManager({
-    secrets: {
-      [LOCAL_SECRET_ID]: defaultAdminSecret(),
-    },
-  });
+  const secrets = await startLocalSecretsManager();
   const sqs = await startSqs({ now: () => Date.now() + offset });
   const client = new SQSClient({ endpoint: sqs.url, region: 'us-east-1' });
   Object.assign(process.env, {
