@@ -84,12 +84,13 @@ describe('Emulator network model', () => {
     agent.destroy();
 
     // Assess
+    // Round trips counted: at least n, and less than n + 1 (room for a loaded machine).
     expect(setUp).toBeGreaterThanOrEqual(2 * rttMs);
-    expect(setUp).toBeLessThan(2 * rttMs + 60);
+    expect(setUp).toBeLessThan(3 * rttMs);
     expect(first).toBeGreaterThanOrEqual(3 * rttMs);
-    expect(first).toBeLessThan(3 * rttMs + 60);
+    expect(first).toBeLessThan(4 * rttMs);
     expect(second).toBeGreaterThanOrEqual(rttMs);
-    expect(second).toBeLessThan(rttMs + 60);
+    expect(second).toBeLessThan(2 * rttMs);
   });
 
   it('counts connections and TLS handshakes, and reuses a kept-alive connection', async () => {
@@ -127,7 +128,7 @@ describe('Emulator network model', () => {
     // Assess
     expect(reply.headers['keep-alive']).toBe('timeout=1');
     expect(await closedAfter).toBeGreaterThanOrEqual(990);
-    expect(await closedAfter).toBeLessThan(1_300);
+    expect(await closedAfter).toBeLessThan(2_000);
     expect(emulator.network.stats.closedIdle).toBeGreaterThanOrEqual(1);
     agent.destroy();
   });
