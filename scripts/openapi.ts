@@ -375,6 +375,7 @@ const fanOutResult = {
     command: { const: 'send_group_msg' },
     fanoutId: { type: 'string', description: 'The fan-out’s idempotency key, else a fresh UUID' },
     queued: { type: 'integer', minimum: 1, description: 'Messages queued, one per group' },
+    warnings,
   },
 };
 
