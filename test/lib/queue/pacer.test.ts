@@ -58,11 +58,14 @@ describe('Function: createTokenBucket', () => {
     // Act
     await Promise.all(takers);
 
-    // Assess: any one-second window holds at most 10 starts
+    // Assess: any one-second window holds at most 10 starts. The test reads the clock a moment
+    // after the bucket does, so on a loaded machine a start can look a few milliseconds later than
+    // it was: windows are judged 20 ms short of a second. Without the bucket's count of the last
+    // second, the four starts released together at the stall's end make 13 in such a window.
     const sorted = times.sort((a, b) => a - b);
     expect(sorted).toHaveLength(15);
     for (const start of sorted) {
-      expect(sorted.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(10);
+      expect(sorted.filter((t) => t >= start && t < start + 980).length).toBeLessThanOrEqual(10);
     }
   });
 
