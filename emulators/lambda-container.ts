@@ -17,7 +17,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // As deep below the repository as dist/<function>/, so that the source maps' relative paths
 // (../../lib/…) still lead to the sources.
 const copies = join(root, '.lambda-containers');
-const run = `${process.pid}-${Date.now()}`;
+// The test run's name first (test/support/global-setup.ts), so that each run removes only its own.
+const run = `${process.env.LAMBDA_CONTAINERS_RUN ?? 'direct'}-${process.pid}-${Date.now()}`;
 const made: string[] = [];
 process.once('exit', () => {
   for (const folder of made) rmSync(folder, { recursive: true, force: true });

@@ -94,7 +94,7 @@ process.on('SIGTERM', () => void stop());
 offline.on('exit', (code) => void stop(code ?? 1));
 
 const waitForApi = async (): Promise<void> => {
-  for (let attempt = 0; attempt < 120; attempt += 1) {
+  for (let attempt = 0; attempt < 240; attempt += 1) {
     try {
       await fetch(`http://127.0.0.1:${PORTS.api}/`);
       return;
@@ -102,7 +102,7 @@ const waitForApi = async (): Promise<void> => {
       await sleep(250);
     }
   }
-  throw new Error('serverless-offline did not start within 30 seconds');
+  throw new Error('serverless-offline did not start within 60 seconds');
 };
 await waitForApi();
 queues.startPollers(`http://127.0.0.1:${PORTS.lambda}`);

@@ -73,7 +73,7 @@ describe('Emulator network model', () => {
 
   it('adds one round trip for TCP and one for TLS to a new connection, one to each exchange', async () => {
     // Prepare
-    const rttMs = 120;
+    const rttMs = 250;
     const { url } = await start({ tls: true, rttMs });
     const agent = new Agent({ keepAlive: true, ca, maxSockets: 1 });
 

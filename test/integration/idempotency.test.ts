@@ -89,7 +89,8 @@ beforeAll(async () => {
   Object.assign(process.env, {
     TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
     AWS_ENDPOINT_URL_DYNAMODB: db.url,
-    TENCENT_CHAT_TIMEOUT_MS: '300',
+    // Wide enough for a loaded machine; the one test about a stall lowers it.
+    TENCENT_CHAT_TIMEOUT_MS: '2000',
     TENCENT_CHAT_MAX_RETRIES: '2',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
@@ -322,7 +323,12 @@ describe('Idempotency table: an unknown outcome keeps the key', () => {
     const key = unique('stall');
     const request = requestWith('send_text_msg', key);
     stack.tencent.emulator.addFault({ command: 'send_text_msg', delayMs: 600 });
-    await send('send_text_msg', 'direct', request, key);
+    process.env.TENCENT_CHAT_TIMEOUT_MS = '300';
+    try {
+      await send('send_text_msg', 'direct', request, key);
+    } finally {
+      process.env.TENCENT_CHAT_TIMEOUT_MS = '2000';
+    }
     await new Promise((resolve) => setTimeout(resolve, 700));
 
     // Act
@@ -402,7 +408,7 @@ describe('Idempotency table: a container that crashes mid-send', () => {
     // Prepare
     const key = unique('crash');
     const request = requestWith('send_text_msg', key);
-    const deadlineMs = 1_500;
+    const deadlineMs = 4_000;
     const putsBefore = db.operations.PutItem ?? 0;
     const address = blackHole.address() as { port: number };
     child = spawn(
@@ -429,7 +435,7 @@ describe('Idempotency table: a container that crashes mid-send', () => {
     );
     const startedAt = Date.now();
     while ((db.operations.PutItem ?? 0) === putsBefore) {
-      if (Date.now() - startedAt > 5_000)
+      if (Date.now() - startedAt > 10_000)
         throw new Error('the crashing send never recorded its key');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

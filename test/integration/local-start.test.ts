@@ -49,12 +49,18 @@ describe('npm start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    await waitFor('Hello, three groups at once', 60_000);
-  }, 70_000);
+    await waitFor('Hello, three groups at once', 90_000);
+  }, 100_000);
 
-  afterAll(() => {
-    if (local.pid) process.kill(-local.pid, 'SIGTERM');
-  });
+  // Waits for the exit, so that the next run finds its ports free.
+  afterAll(async () => {
+    if (!local.pid || local.exitCode !== null) return;
+    const exited = new Promise((resolve) => local.once('exit', resolve));
+    process.kill(-local.pid, 'SIGTERM');
+    const timer = setTimeout(() => local.pid && process.kill(-local.pid, 'SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }, 15_000);
 
   it('prints one curl command per route, and each works exactly as printed', async () => {
     // Prepare

@@ -35,9 +35,10 @@ beforeEach(() => {
 describe('Secret cache', () => {
   it('50 concurrent invocations of a new container cause exactly one GetSecretValue', async () => {
     // Prepare: a new container, and a secret fetch slow enough for all 50 to wait on it.
-    const handler = await loadBundle('send_text_msg');
+    // Set before the container starts: its init already begins the secret fetch.
     stack.secrets.addFault({ delayMs: 150 });
     const before = stack.secrets.calls.GetSecretValue;
+    const handler = await loadBundle('send_text_msg');
 
     // Act
     const results = await Promise.all(

@@ -35,7 +35,8 @@ const send = (command: CommandTarget, body: object, overrides: Record<string, un
       command,
       body,
       budgetMs: 5_000,
-      attemptTimeoutMs: 300,
+      // Wide enough for a loaded machine; the tests about a stall set 300 ms.
+      attemptTimeoutMs: 2_000,
       maxRetries: 3,
       backoffBaseMs: 5,
       backoffMaxMs: 20,
@@ -126,7 +127,7 @@ describe('Function: sendToTencent', () => {
 
   it('retries a group send that timed out, without a second copy', async () => {
     emulator().addFault({ delayMs: 500 });
-    const { promise, progress } = send(sendGroupMsg, groupBody('slow'));
+    const { promise, progress } = send(sendGroupMsg, groupBody('slow'), { attemptTimeoutMs: 300 });
     await expect(promise).resolves.toMatchObject({ errorCode: 0 });
     expect(progress.attempts).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -249,7 +250,7 @@ describe('Function: sendToTencent', () => {
       ['70500, an internal timeout', { errorCode: 70500 }, 'UPSTREAM_UNAVAILABLE'],
     ])('are not retried after %s', async (_, fault, code) => {
       emulator().addFault(fault);
-      const { promise, progress } = send(sendTextMsg, room);
+      const { promise, progress } = send(sendTextMsg, room, { attemptTimeoutMs: 300 });
       await expect(promise).rejects.toMatchObject({ code });
       expect(progress.attempts).toBe(1);
     });

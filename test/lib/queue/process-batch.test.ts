@@ -235,10 +235,12 @@ describe('Function: processSqsBatch (through createHandler)', () => {
     const startedAt = Date.now();
     await handle(event);
 
-    // Assess: five sends, 50 ms apart
+    // Assess: five sends started 50 ms apart. The emulator sees each a round trip after its start,
+    // and the first one, on a new connection, later than the rest: a span of 150 ms or more still
+    // tells paced sends (200 ms) from unpaced ones (a few ms apart).
     const times = stack.tencent.emulator.messages.map((m) => m.deliveredAt).sort((a, b) => a - b);
     expect(times).toHaveLength(5);
-    expect((times[4] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(190);
+    expect((times[4] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(150);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(190);
   });
 
