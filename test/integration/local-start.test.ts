@@ -54,7 +54,7 @@ describe('npm start', () => {
 
   // Waits for the exit, so that the next run finds its ports free.
   afterAll(async () => {
-    if (!local.pid || local.exitCode !== null) return;
+    if (!local.pid || local.exitCode !== null || local.signalCode !== null) return;
     const exited = new Promise((resolve) => local.once('exit', resolve));
     process.kill(-local.pid, 'SIGTERM');
     const timer = setTimeout(() => local.pid && process.kill(-local.pid, 'SIGKILL'), 10_000);

@@ -27,8 +27,8 @@ const teardown = async (): Promise<void> => {
   const names = await readdir(containers).catch(() => [] as string[]);
   // `run<pid>-…` for a test run's copies, `direct-<pid>-…` for a script's (bench, faults).
   const ownerOf = (name: string) => {
-    const [, run, script] = /^(?:run(\d+)|direct-(\d+))-/.exec(name) ?? [];
-    return Number(run ?? script ?? Number.NaN);
+    const [, testRun, script] = /^(?:run(\d+)|direct-(\d+))-/.exec(name) ?? [];
+    return Number(testRun ?? script ?? Number.NaN);
   };
   await Promise.all(
     names
