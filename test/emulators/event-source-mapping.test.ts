@@ -13,6 +13,7 @@ import {
   startEventSourceMapping,
 } from '../../emulators/sqs/event-source-mapping.ts';
 import { type RunningSqs, startSqs } from '../../emulators/sqs/server.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 /**
  * The local event source mapping against the SQS stand-in, both through the real SQS client. The
@@ -25,14 +26,6 @@ let offsetMs = 0;
 let queueCount = 0;
 const running: EventSourceMapping[] = [];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const waitFor = async (check: () => boolean, timeoutMs = 5000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-};
 const newQueue = async (attributes: Record<string, string> = {}) => {
   queueCount += 1;
   const { QueueUrl } = await client.send(

@@ -14,6 +14,7 @@ import {
   secretValue,
   startStack,
 } from '../support/stack.ts';
+import { waitUntil } from '../support/wait.ts';
 
 /**
  * The built bundles, as Lambda runs them, against the emulator and the Secrets Manager stand-in
@@ -88,9 +89,7 @@ beforeAll(async () => {
   stack = await startStack();
   for (const command of COMMANDS) handlers[command] = await loadBundle(command);
   // Each container's init fetches the secret once; let those fetches end before the tests count.
-  for (let i = 0; i < 100 && stack.secrets.calls.GetSecretValue < COMMANDS.length; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => stack.secrets.calls.GetSecretValue >= COMMANDS.length);
   output = captureOutput();
 });
 
@@ -396,9 +395,7 @@ describe('Error codes, through every event kind', () => {
     expectDocumentedResponse(openApi, 'send_text_msg', response);
     expect(JSON.parse(response.body).error.code).toBe('UPSTREAM_TIMEOUT');
     // The stalled request is still asleep in the emulator: let it land here, not in a later test.
-    for (let i = 0; i < 100 && emulator().messagesFor(TARGET.send_text_msg).length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntil(() => emulator().messagesFor(TARGET.send_text_msg).length > 0);
     expect(emulator().messagesFor(TARGET.send_text_msg)).toHaveLength(1);
   });
 

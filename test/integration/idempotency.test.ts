@@ -19,6 +19,7 @@ import {
   type Stack,
   startStack,
 } from '../support/stack.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 /**
  * The idempotency table (contract section 5) over the built bundles, with the DynamoDB stand-in
@@ -181,9 +182,7 @@ describe('Idempotency table: a key sends once', () => {
 
     // Act: the second send once the first has recorded its key
     const first = send('send_custom_msg', 'http', request, key);
-    while ((db.operations.PutItem ?? 0) === putsBefore) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await waitFor(() => (db.operations.PutItem ?? 0) > putsBefore);
     const during = await send('send_custom_msg', 'http', request, key);
     stack.tencent.emulator.replyDelayMs = 0;
 
@@ -329,7 +328,7 @@ describe('Idempotency table: an unknown outcome keeps the key', () => {
     } finally {
       process.env.TENCENT_CHAT_TIMEOUT_MS = '2000';
     }
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await sleep(700);
 
     // Act
     const again = await send('send_text_msg', 'direct', request, key);
@@ -433,21 +432,14 @@ describe('Idempotency table: a container that crashes mid-send', () => {
         },
       },
     );
-    const startedAt = Date.now();
-    while ((db.operations.PutItem ?? 0) === putsBefore) {
-      if (Date.now() - startedAt > 10_000)
-        throw new Error('the crashing send never recorded its key');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => (db.operations.PutItem ?? 0) > putsBefore, 10_000);
     // The child set its deadline before it recorded the key: the deadline is before this.
     const recordedAt = Date.now();
     child.kill('SIGKILL');
 
     // Act
     const during = await send('send_text_msg', 'direct', request, key);
-    await new Promise((resolve) =>
-      setTimeout(resolve, deadlineMs - (Date.now() - recordedAt) + 100),
-    );
+    await sleep(deadlineMs - (Date.now() - recordedAt) + 100);
     const after = await send('send_text_msg', 'direct', request, key);
 
     // Assess

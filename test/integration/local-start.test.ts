@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../support/wait.ts';
 
 /**
  * `npm start`, as a newcomer runs it: the printed curl commands, run exactly as printed, deliver
@@ -112,16 +113,20 @@ describe('npm start', () => {
     // Act: the pollers invoke send-group-msg with the queued records
     const emulator = `http://127.0.0.1:${PORTS.TENCENT_EMULATOR_PORT}`;
     let fanned: { targets: string[] }[] = [];
-    for (let attempt = 0; attempt < 100 && fanned.length < FAN_OUT_GROUPS.length; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const messages = (await (await fetch(`${emulator}/emulator/messages`)).json()) as {
-        targets: string[];
-        msgBody: { MsgContent: { Text?: string } }[];
-      }[];
-      fanned = messages.filter(
-        (message) => message.msgBody[0]?.MsgContent.Text === 'Hello, three groups at once',
-      );
-    }
+    await waitUntil(
+      async () => {
+        const messages = (await (await fetch(`${emulator}/emulator/messages`)).json()) as {
+          targets: string[];
+          msgBody: { MsgContent: { Text?: string } }[];
+        }[];
+        fanned = messages.filter(
+          (message) => message.msgBody[0]?.MsgContent.Text === 'Hello, three groups at once',
+        );
+        return fanned.length >= FAN_OUT_GROUPS.length;
+      },
+      10_000,
+      100,
+    );
 
     // Assess
     expect(fanned.flatMap((message) => message.targets).sort()).toStrictEqual(

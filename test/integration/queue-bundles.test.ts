@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +7,7 @@ import {
   startEventSourceMapping,
 } from '../../emulators/sqs/event-source-mapping.ts';
 import { type RunningSqs, startSqs } from '../../emulators/sqs/server.ts';
+import { httpApiEvent } from '../support/events.ts';
 import { type CapturedOutput, captureOutput, jsonLines } from '../support/output.ts';
 import {
   type Handler,
@@ -15,6 +16,7 @@ import {
   type Stack,
   startStack,
 } from '../support/stack.ts';
+import { sleep, waitUntil } from '../support/wait.ts';
 
 /**
  * Queue mode as deployed: the built fan-out bundle queues on the SQS stand-in, the event source
@@ -84,15 +86,11 @@ describe('Queue mode with the built bundles', () => {
       jsonLines(output.lines()).filter(
         (line) => line.message === 'Message sent' && line.fanoutId === 'bundle-fan-out',
       );
-    for (
-      let i = 0;
-      i < 200 &&
-      (stack.tencent.emulator.messages.length < GROUPS.length ||
-        sentUnderFanOut().length < GROUPS.length);
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntil(
+      () =>
+        stack.tencent.emulator.messages.length >= GROUPS.length &&
+        sentUnderFanOut().length >= GROUPS.length,
+    );
 
     // Assess
     expect(answer).toStrictEqual({
@@ -109,22 +107,17 @@ describe('Queue mode with the built bundles', () => {
   it('answers 202 over HTTP and delivers nothing twice when repeated under the same key', async () => {
     // Prepare
     stack.tencent.emulator.reset();
-    const request = {
-      version: '2.0',
-      headers: { 'content-type': 'application/json', 'idempotency-key': 'bundle-repeat' },
-      requestContext: { http: { method: 'POST', path: '/v1/group-fanouts' } },
-      body: JSON.stringify({ GroupIds: GROUPS.slice(0, 5), Message }),
-      isBase64Encoded: false,
-    };
+    const request = httpApiEvent(
+      { GroupIds: GROUPS.slice(0, 5), Message },
+      { 'idempotency-key': 'bundle-repeat' },
+    );
 
     // Act
     const first = (await fanOut(request, lambdaContext())) as { statusCode: number };
     const again = (await fanOut(request, lambdaContext())) as { statusCode: number };
-    for (let i = 0; i < 100 && stack.tencent.emulator.stats.duplicatesDiscarded < 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntil(() => stack.tencent.emulator.stats.duplicatesDiscarded >= 5);
     // A little longer: a late extra delivery would show here.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
 
     // Assess: ten queued messages, five keys, five deliveries
     expect([first.statusCode, again.statusCode]).toStrictEqual([202, 202]);
@@ -135,19 +128,16 @@ describe('Queue mode with the built bundles', () => {
   it('moves a poison record to the dead-letter queue after the receive limit', async () => {
     // Act
     await client.send(
-      new (await import('@aws-sdk/client-sqs')).SendMessageCommand({
+      new SendMessageCommand({
         QueueUrl: process.env.TENCENT_CHAT_GROUP_QUEUE_URL,
         MessageBody: '{"GroupId":"queue-group-0","MsgBody":[]}',
       }),
     );
-    let inDeadLetters = 0;
-    for (let i = 0; i < 200 && inDeadLetters === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      inDeadLetters =
-        [...sqs.sqs.queues.values()].find((q) => q.url === deadLetterUrl)?.messages.size ?? 0;
-    }
+    const inDeadLetters = () =>
+      [...sqs.sqs.queues.values()].find((q) => q.url === deadLetterUrl)?.messages.size ?? 0;
+    await waitUntil(() => inDeadLetters() > 0);
 
     // Assess
-    expect(inDeadLetters).toBe(1);
+    expect(inDeadLetters()).toBe(1);
   }, 20_000);
 });

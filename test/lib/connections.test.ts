@@ -14,6 +14,7 @@ import {
   RequestTimeout,
   resetConnections,
 } from '../../lib/connections.ts';
+import { sleep, waitUntil } from '../support/wait.ts';
 
 let running: RunningEmulator | undefined;
 
@@ -42,8 +43,6 @@ const thawWith = <T>(ms: number, send: () => Promise<T>): Promise<T> =>
     });
   });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 beforeAll(() => {
   // As NODE_EXTRA_CA_CERTS would, in this process only: verification stays on.
   setDefaultCACertificates([...getCACertificates('default'), readFileSync(TEST_CA_FILE, 'utf8')]);
@@ -60,7 +59,7 @@ describe('Module: connections', () => {
     // Prepare
     const emulator = await start({ tls: true, rttMs: 0 });
     preconnect(emulator.url);
-    for (let i = 0; i < 200 && emulator.network.stats.tlsHandshakes === 0; i += 1) await sleep(10);
+    await waitUntil(() => emulator.network.stats.tlsHandshakes > 0, 2_000);
     await sleep(20);
     const handshakesBefore = emulator.network.stats.tlsHandshakes;
 

@@ -24,7 +24,7 @@ describe('Function: createTokenBucket', () => {
       }),
     );
 
-    // Assess: within 200 ms, and not all at once
+    // Assess: within the 200 ms interval (plus room for late timers), and not all at once
     expect(Math.max(...firstSlots)).toBeLessThan(400);
     expect(new Set(firstSlots.map((ms) => Math.floor(ms / 50))).size).toBeGreaterThan(1);
   });
