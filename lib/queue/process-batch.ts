@@ -19,7 +19,9 @@ const GIVE_BACK_MS = 1_500;
 const RATE_LIMIT_PAUSE_MS = 1_000;
 
 /** Why a record was not sent, when it goes back to the queue. */
-type Unsent = { kind: 'requeue'; delaySeconds: number } | { kind: 'failed'; code: string };
+type Unsent =
+  | { kind: 'requeue'; delaySeconds: number }
+  | { kind: 'failed'; code: string; replayed?: true };
 
 class RecordNotSentError extends Error {
   constructor(code: string) {
@@ -111,7 +113,7 @@ const processSqsBatch = async <Request extends object>(
       pace.slowDown(RATE_LIMIT_PAUSE_MS);
       return { kind: 'requeue', delaySeconds: RATE_LIMIT_DELAY_SECONDS };
     }
-    return { kind: 'failed', code: result.error.code };
+    return { kind: 'failed', code: result.error.code, ...(result.replayed && { replayed: true }) };
   };
 
   // Merged broadcasts: one send for the group; its outcome is every member's.
@@ -183,7 +185,7 @@ const giveBack = async (
       const seconds =
         why?.kind === 'requeue'
           ? why.delaySeconds
-          : visibilityDelaySeconds(why?.code ?? 'INTERNAL_ERROR', receiveCount);
+          : visibilityDelaySeconds(why ?? { code: 'INTERNAL_ERROR' }, receiveCount);
       return [{ record, seconds }];
     }),
   );

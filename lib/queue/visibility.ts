@@ -2,9 +2,10 @@ import type { ErrorCode } from '../errors.ts';
 
 /**
  * When SQS shows a failed record again (README, "Queue mode"). A record that cannot succeed on
- * a retry (a bad request, or a key already used for another request) comes back at once, so it reaches the dead-letter queue after the
- * receive limit without waiting; anything else backs off with its receive count, so that the
- * queue's receive limit spans a long Tencent outage (5 s, 10 s, 20 s, … up to 15 minutes).
+ * a retry (a bad request, a key already used for another request, or a failure the idempotency
+ * table answers again under its key) comes back at once, so it reaches the dead-letter queue
+ * after the receive limit without waiting; anything else backs off with its receive count, so
+ * that the queue's receive limit spans a long Tencent outage (5 s, 10 s, 20 s, … up to 15 minutes).
  */
 const FIRST_DELAY_SECONDS = 5;
 const MAX_DELAY_SECONDS = 900;
@@ -15,8 +16,14 @@ const NEVER_BETTER: ReadonlySet<string> = new Set<ErrorCode>([
   'IDEMPOTENCY_CONFLICT',
 ]);
 
-const visibilityDelaySeconds = (code: string, receiveCount: number): number => {
-  if (NEVER_BETTER.has(code)) return 0;
+interface Failure {
+  code: string;
+  /** Answered from the idempotency table: every later receive gets the same answer. */
+  replayed?: true;
+}
+
+const visibilityDelaySeconds = ({ code, replayed }: Failure, receiveCount: number): number => {
+  if (replayed || NEVER_BETTER.has(code)) return 0;
   const exponent = Math.max(0, Math.min(20, receiveCount - 1));
   return Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** exponent);
 };

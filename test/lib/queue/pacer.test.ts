@@ -125,15 +125,20 @@ describe('Function: createPacer', () => {
 
 describe('Function: visibilityDelaySeconds', () => {
   it('shows a bad request again at once, so it reaches the dead-letter queue quickly', () => {
-    expect(visibilityDelaySeconds('INVALID_REQUEST', 3)).toBe(0);
-    expect(visibilityDelaySeconds('PAYLOAD_TOO_LARGE', 1)).toBe(0);
-    expect(visibilityDelaySeconds('IDEMPOTENCY_CONFLICT', 2)).toBe(0);
+    expect(visibilityDelaySeconds({ code: 'INVALID_REQUEST' }, 3)).toBe(0);
+    expect(visibilityDelaySeconds({ code: 'PAYLOAD_TOO_LARGE' }, 1)).toBe(0);
+    expect(visibilityDelaySeconds({ code: 'IDEMPOTENCY_CONFLICT' }, 2)).toBe(0);
+  });
+
+  it('shows a failure the idempotency table answered again at once: its key never sends again', () => {
+    expect(visibilityDelaySeconds({ code: 'UPSTREAM_TIMEOUT', replayed: true }, 2)).toBe(0);
+    expect(visibilityDelaySeconds({ code: 'UPSTREAM_TIMEOUT' }, 2)).toBe(10);
   });
 
   it('backs off other failures with the receive count, up to 15 minutes', () => {
     expect(
-      [1, 2, 3, 4].map((count) => visibilityDelaySeconds('UPSTREAM_UNAVAILABLE', count)),
+      [1, 2, 3, 4].map((count) => visibilityDelaySeconds({ code: 'UPSTREAM_UNAVAILABLE' }, count)),
     ).toStrictEqual([5, 10, 20, 40]);
-    expect(visibilityDelaySeconds('UPSTREAM_UNAVAILABLE', 30)).toBe(900);
+    expect(visibilityDelaySeconds({ code: 'UPSTREAM_UNAVAILABLE' }, 30)).toBe(900);
   });
 });

@@ -1,6 +1,12 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startDynamoDb } from '../../../emulators/dynamodb/server.ts';
 import { type RunningSqs, startSqs } from '../../../emulators/sqs/server.ts';
 import { sendBroadcastMsg } from '../../../lib/commands/send-broadcast-msg.ts';
 import { sendGroupMsg } from '../../../lib/commands/send-group-msg.ts';
@@ -171,6 +177,48 @@ describe('Function: processSqsBatch (through createHandler)', () => {
     ]);
     expect(await queueDepth()).toStrictEqual({ visible: 0, hidden: 1, delayed: 0 });
     expect(stack.tencent.emulator.messages).toHaveLength(0);
+  });
+
+  it('shows a record again at once when the idempotency table answers its unknown outcome again', async () => {
+    // Prepare: the table on, and a first receive whose send ends unknown (reset after receipt)
+    const db = await startDynamoDb({ tables: ['queue-idempotency'] });
+    Object.assign(process.env, {
+      TENCENT_CHAT_IDEMPOTENCY_TABLE: 'queue-idempotency',
+      AWS_ENDPOINT_URL_DYNAMODB: db.url,
+    });
+    try {
+      stack.tencent.emulator.addFault({ drop: 'after', count: 1 });
+      const body = { request: message('@TGS#2C5SZEAEF'), idempotencyKey: 'queue-unknown-1' };
+      const first = await queuedEvent([body]);
+      const [record] = first.Records;
+      await handle(first);
+      const hiddenAfterFirst = (await queueDepth()).hidden;
+      // The back-off of the first receive, passed at once
+      await client.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: record?.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+
+      // Act: the second receive; the table answers the stored failure again
+      const answer = await handle(await receiveEvent(client, queueUrl, queueArn));
+
+      // Assess: listed, and shown again at once, with nothing sent twice
+      expect(hiddenAfterFirst).toBe(1);
+      expect(answer.batchItemFailures).toStrictEqual([{ itemIdentifier: record?.messageId }]);
+      expect(await queueDepth()).toStrictEqual({ visible: 1, hidden: 0, delayed: 0 });
+      expect(stack.tencent.emulator.messagesFor('@TGS#2C5SZEAEF')).toHaveLength(1);
+      const replayed = jsonLines(output.lines()).filter(
+        (line) => line.message === 'Message not sent' && line.outcome === 'replayed',
+      );
+      expect(replayed).toHaveLength(1);
+    } finally {
+      delete process.env.TENCENT_CHAT_IDEMPOTENCY_TABLE;
+      delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      await db.close();
+    }
   });
 
   it('requeues a rate-limited record as a new message with the same key, and does not list it', async () => {
