@@ -22,28 +22,20 @@ const SECRETS_MANAGER_CLIENT_CONFIG = {
 };
 
 /**
- * The secret's text per secret ID, kept for maxAge; a failed fetch is not kept, and the map of
- * fetches under way makes concurrent callers share one. This was Powertools' SecretsProvider,
- * which does the same with the same SDK client: by hand it spares every cold start the
- * parameters and commons packages (about 9 KB of start-up code) for a dozen lines.
+ * The credentials per secret ID, kept for maxAge once they parse; a failed fetch or an unusable
+ * secret is not kept, and the map of fetches under way makes concurrent callers share one. This
+ * was Powertools' SecretsProvider, which caches the same way with the same SDK client: by hand
+ * it spares every cold start the parameters and commons packages (about 9 KB of start-up code)
+ * for a dozen lines.
  */
 let client: SecretsManagerClient | undefined;
-const cache = new Map<string, { text: unknown; expiresAtMs: number }>();
+const cache = new Map<string, { credentials: AdminCredentials; expiresAtMs: number }>();
 const fetchesUnderWay = new Map<string, Promise<AdminCredentials>>();
-let lastParsed: { text: unknown; credentials: AdminCredentials } | undefined;
 
-const readSecretText = async (
-  secretId: string,
-  maxAgeSeconds: number,
-  forceFetch: boolean,
-): Promise<unknown> => {
-  const cached = cache.get(secretId);
-  if (!forceFetch && cached !== undefined && Date.now() < cached.expiresAtMs) return cached.text;
+const readSecretText = async (secretId: string): Promise<unknown> => {
   client ??= new SecretsManagerClient(SECRETS_MANAGER_CLIENT_CONFIG);
   const reply = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  const text = reply.SecretString ?? reply.SecretBinary;
-  cache.set(secretId, { text, expiresAtMs: Date.now() + maxAgeSeconds * 1000 });
-  return text;
+  return reply.SecretString ?? reply.SecretBinary;
 };
 
 /** The AWS error name or the system error code, never the message (it may quote the request). */
@@ -103,26 +95,21 @@ const fetchAdminCredentials = async ({
   maxAgeSeconds,
   forceFetch = false,
 }: FetchOptions): Promise<AdminCredentials> => {
+  const cached = cache.get(secretId);
+  if (!forceFetch && cached !== undefined && Date.now() < cached.expiresAtMs) {
+    return cached.credentials;
+  }
   let secretText: unknown;
   try {
-    secretText = await readSecretText(secretId, maxAgeSeconds, forceFetch);
+    secretText = await readSecretText(secretId);
   } catch (error) {
     throw new ConfigurationError(
       `Could not read the secret named by TENCENT_CHAT_SECRET_ID: ${describeFailure(error)}`,
       { cause: error },
     );
   }
-  // The cache hands back the same text on every call: parse it once per value, not per send.
-  if (lastParsed && lastParsed.text === secretText) return lastParsed.credentials;
-  let credentials: AdminCredentials;
-  try {
-    credentials = parseAdminCredentials(secretText);
-  } catch (error) {
-    // A secret that is not usable is not kept either: once it is fixed, the next call reads it.
-    cache.delete(secretId);
-    throw error;
-  }
-  lastParsed = { text: secretText, credentials };
+  const credentials = parseAdminCredentials(secretText);
+  cache.set(secretId, { credentials, expiresAtMs: Date.now() + maxAgeSeconds * 1000 });
   return credentials;
 };
 
@@ -143,7 +130,6 @@ const clearSecretCache = (): void => {
   fetchesUnderWay.clear();
   cache.clear();
   client = undefined;
-  lastParsed = undefined;
 };
 
 export type { AdminCredentials };
