@@ -101,8 +101,9 @@ interface HttpResponse {
   body: string;
 }
 
-const httpResponse = (result: SendResult): HttpResponse => {
-  const statusCode = result.ok ? 200 : HTTP_STATUS[result.error.code];
+/** `okStatus` for a success: 200 for a send, 202 for a fan-out that queued its sends. */
+const httpResponse = (result: { ok: true } | FailureResult, okStatus = 200): HttpResponse => {
+  const statusCode = result.ok ? okStatus : HTTP_STATUS[result.error.code];
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (!result.ok && RETRY_AFTER_CODES.has(result.error.code))
     headers['retry-after'] = String(RETRY_AFTER_SECONDS);
@@ -110,8 +111,12 @@ const httpResponse = (result: SendResult): HttpResponse => {
 };
 
 /** Answers as the event kind expects: an HTTP response, or the result itself / a thrown error. */
-const answer = (kind: EventKind, result: SendResult): HttpResponse | SuccessResult => {
-  if (kind === 'http') return httpResponse(result);
+const answer = <Success extends { ok: true }>(
+  kind: EventKind,
+  result: Success | FailureResult,
+  okStatus = 200,
+): HttpResponse | Success => {
+  if (kind === 'http') return httpResponse(result, okStatus);
   if (result.ok) return result;
   throw new InvocationFailedError(result);
 };

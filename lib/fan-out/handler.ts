@@ -7,13 +7,7 @@ import { eventKindOf, readInvocation } from '../events.ts';
 import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import { observed } from '../observed.ts';
-import {
-  type FailureResult,
-  failureResult,
-  type HttpResponse,
-  httpResponse,
-  InvocationFailedError,
-} from '../results.ts';
+import { answer, type FailureResult, failureResult, type HttpResponse } from '../results.ts';
 import { asSendError } from '../unexpected.ts';
 import { enqueueAll } from './enqueue.ts';
 import { readFanOutRequest } from './request.ts';
@@ -100,20 +94,14 @@ const createFanOutHandler = () => {
     event: unknown,
     context: Context,
   ): Promise<FanOutResult | HttpResponse> {
-    const http = eventKindOf(event) === 'http';
+    const kind = eventKindOf(event);
+    let result: FanOutResult | FailureResult;
     try {
-      const result = await fanOut(event, context);
-      if (!http) return result;
-      return {
-        statusCode: 202,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(result),
-      };
+      result = await fanOut(event, context);
     } catch (error) {
-      const failure = fanOutFailure(error);
-      if (http) return httpResponse(failure);
-      throw new InvocationFailedError(failure);
+      result = fanOutFailure(error);
     }
+    return answer(kind, result, 202);
   });
 };
 
