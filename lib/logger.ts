@@ -1,13 +1,6 @@
 import type { Console } from 'node:console';
 import type { Context } from 'aws-lambda';
-import {
-  envText,
-  isDevMode,
-  isOnDemand,
-  outputConsole,
-  SERVICE_NAME,
-  serviceNameOf,
-} from './powertools-env.ts';
+import { envText, isDevMode, isOnDemand, outputConsole, SERVICE_NAME } from './powertools-env.ts';
 
 /**
  * One logger per container, writing Powertools Logger's JSON lines (same keys, same order, same
@@ -156,18 +149,17 @@ class Logger {
   readonly #indent: number;
   readonly #console: Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'log'>;
   readonly #timestamp: (date: Date) => string;
-  readonly #coldStartPossible: boolean;
-  #coldStart = true;
+  /** Only an on-demand container's first invocation is a cold start. */
+  #coldStart = isOnDemand();
   #level = THRESHOLDS.INFO;
   #lambda: LambdaFields | undefined;
 
   constructor({ serviceName }: { serviceName: string }) {
     const dev = isDevMode();
-    this.#service = serviceNameOf(serviceName);
+    this.#service = serviceName;
     this.#indent = dev ? 4 : 0;
     this.#console = outputConsole(dev);
     this.#timestamp = timestampFormatter(envText('TZ'));
-    this.#coldStartPossible = isOnDemand();
     const { level, warning } = initialLevel();
     this.#level = level;
     if (warning !== undefined) this.warn(warning);
@@ -175,21 +167,17 @@ class Logger {
 
   /** The invocation's Lambda fields for every following line; the first call is the cold start. */
   addContext(context: Partial<Context> & { tenantId?: string }): void {
-    const coldStart = this.#coldStartPossible && this.#coldStart;
-    this.#coldStart = false;
     this.#lambda = {
-      cold_start: coldStart,
+      cold_start: this.#coldStart,
       function_arn: context?.invokedFunctionArn,
       function_memory_size: context?.memoryLimitInMB,
       function_name: context?.functionName,
       function_request_id: context?.awsRequestId,
       tenant_id: context?.tenantId,
     };
+    this.#coldStart = false;
   }
 
-  trace(message: string, ...extra: unknown[]): void {
-    this.#print('TRACE', 'log', message, extra);
-  }
   debug(message: string, ...extra: unknown[]): void {
     this.#print('DEBUG', 'debug', message, extra);
   }
@@ -201,9 +189,6 @@ class Logger {
   }
   error(message: string, ...extra: unknown[]): void {
     this.#print('ERROR', 'error', message, extra);
-  }
-  critical(message: string, ...extra: unknown[]): void {
-    this.#print('CRITICAL', 'error', message, extra);
   }
 
   #print(

@@ -6,7 +6,6 @@ import {
   isOnDemand,
   outputConsole,
   SERVICE_NAME,
-  serviceNameOf,
 } from './powertools-env.ts';
 import type { SendResult } from './results.ts';
 
@@ -58,8 +57,8 @@ interface Settings {
 const settingsOf = ({ namespace, serviceName }: MetricsOptions): Settings => {
   const dev = isDevMode();
   return {
-    namespace: namespace || envText('POWERTOOLS_METRICS_NAMESPACE') || 'default_namespace',
-    service: serviceNameOf(serviceName),
+    namespace,
+    service: serviceName,
     disabled:
       process.env.POWERTOOLS_METRICS_DISABLED !== undefined
         ? envFlag('POWERTOOLS_METRICS_DISABLED')
@@ -188,7 +187,7 @@ class Metrics {
 const unique = (keys: string[]): string[] => [...new Set(keys)];
 
 const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'TencentChatSender',
+  namespace: envText('POWERTOOLS_METRICS_NAMESPACE') || 'TencentChatSender',
   serviceName: SERVICE_NAME,
 });
 

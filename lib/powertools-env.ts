@@ -11,12 +11,8 @@ const envText = (name: string): string => process.env[name]?.trim() ?? '';
 const envFlag = (name: string): boolean => TRUTHY.has(envText(name).toLowerCase());
 const isDevMode = (): boolean => envFlag('POWERTOOLS_DEV');
 
-/** This product's service name unless POWERTOOLS_SERVICE_NAME gives one. */
-const SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? 'tencent-chat-sender';
-
-/** Powertools' fallback when no service name is given at all. */
-const serviceNameOf = (given: string): string =>
-  given.trim() || envText('POWERTOOLS_SERVICE_NAME') || 'service_undefined';
+/** This product's service name unless POWERTOOLS_SERVICE_NAME gives one (an empty one does not). */
+const SERVICE_NAME = envText('POWERTOOLS_SERVICE_NAME') || 'tencent-chat-sender';
 
 /** Not the global console, which Lambda's runtime rewrites; the global one in dev mode. */
 const outputConsole = (dev: boolean): Console =>
@@ -25,4 +21,4 @@ const outputConsole = (dev: boolean): Console =>
 /** Lambda sets it for on-demand containers, the only ones whose first invocation is a cold start. */
 const isOnDemand = (): boolean => envText('AWS_LAMBDA_INITIALIZATION_TYPE') === 'on-demand';
 
-export { envFlag, envText, isDevMode, isOnDemand, outputConsole, SERVICE_NAME, serviceNameOf };
+export { envFlag, envText, isDevMode, isOnDemand, outputConsole, SERVICE_NAME };
