@@ -1,6 +1,8 @@
 // Builds each function into dist/<function>/: index.mjs, a self-contained, minified ES module with
-// the AWS SDK inside, loadable by plain `node`, and beside it the chunks it imports only when a
-// feature is turned on (the idempotency table), so that a function without it never loads them.
+// the AWS SDK inside, loadable by plain `node`, and beside it its chunks: those init imports once
+// the connection to Tencent is under way (lib/connect-early.ts), and those imported only when a
+// feature is turned on (queue mode, the idempotency table), so that a function without it never
+// loads them.
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';

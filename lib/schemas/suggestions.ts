@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import { isRecord } from '../events.ts';
 import { formatPath } from './issues.ts';
 
 /**
@@ -48,9 +49,6 @@ const unwrap = (schema: Schema): Schema => {
     else return current;
   }
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The object schemas a value can be checked by: a discriminated union picks by the value. */
 const objectShapes = (schema: Schema, value: unknown): Record<string, Schema>[] => {
