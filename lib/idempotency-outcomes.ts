@@ -42,5 +42,4 @@ const unknownOutcomeResult = (result: FailureResult): FailureResult => ({
   },
 });
 
-export type { KeyDecision };
 export { decideKey, unknownOutcomeResult };

@@ -176,5 +176,4 @@ const clearCaches = (): void => {
   sends.clear();
 };
 
-export type { Deliver, SendOnceRequest };
 export { clearCaches, sendOnce };

@@ -254,5 +254,4 @@ const USERSIG_IN_TEXT = /usersig=[^&\s"']*/gi;
 /** Defence in depth: any text headed for a log loses a UserSig it might carry. */
 const redact = (text: string): string => text.replace(USERSIG_IN_TEXT, 'usersig=[REDACTED]');
 
-export type { LogAttributes, LogLevel };
 export { Logger, logger, redact };

@@ -224,5 +224,5 @@ const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: Send
   }
 };
 
-export type { MetricUnitName, SendFacts };
+export type { SendFacts };
 export { Metrics, MetricUnit, metrics, recordSend };

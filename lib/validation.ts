@@ -89,5 +89,4 @@ const validateRequest = <Request extends object>(
   input: unknown,
 ): Request => checkRequest(command, input).request;
 
-export type { CheckedRequest };
 export { checkRequest, MESSAGE_BYTES_LIMIT, storedMessageBytes, validateRequest };

@@ -101,5 +101,4 @@ const clearFanOutClient = (): void => {
   client = undefined;
 };
 
-export type { EnqueueOutcome, QueuedMessage };
 export { clearFanOutClient, enqueueAll };

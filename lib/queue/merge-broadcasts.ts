@@ -82,5 +82,4 @@ const planMerges = (
     }));
 };
 
-export type { MergedBroadcast };
 export { planMerges };
