@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import type { Handler } from '../emulators/lambda-container.ts';
 import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
@@ -10,8 +11,6 @@ import { deliveriesOf, type FunctionName, type Row, tallyRow } from './scenarios
  * function's process with its own emulator and Secrets Manager stand-in, invocations judged
  * against a Lambda timeout, and the loop that runs each scenario and tallies its row.
  */
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 interface RunOutcome {
   reportedFailed: boolean;
@@ -101,5 +100,5 @@ const runScenarios = async <Scenario extends { name: string; afterReceipt?: bool
 const writeRows = (outputFile: string, rows: Row[], secretKeys: string[]) =>
   writeFile(outputFile, JSON.stringify({ rows, secretKeys }));
 
-export type { Handler, RunOutcome };
+export type { RunOutcome };
 export { invoke, redeliverableEvent, runnerArguments, runScenarios, startFaultStack, writeRows };

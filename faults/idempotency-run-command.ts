@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
+import type { Handler } from '../emulators/lambda-container.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import {
-  type Handler,
   invoke as invokeWith,
   type RunOutcome,
   redeliverableEvent,

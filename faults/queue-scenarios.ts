@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { newContainer as startContainer } from '../emulators/lambda-container.ts';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
@@ -46,9 +46,6 @@ const QUEUE_SCENARIOS: QueueScenario[] = [
   { name: 'queue: SQS delivers a batch twice', messages: 10, invocation: 'delivered-twice' },
 ];
 const MAX_RECEIVE_COUNT = 4;
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
-const newContainer = (): Promise<Handler> => startContainer<Handler>('send-group-msg');
 
 const context = () => {
   const deadline = Date.now() + 10_000;
@@ -119,7 +116,7 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
               MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
             }),
       );
-      let container = await newContainer();
+      let container = await newContainer('send-group-msg');
       let crashed = false;
       let inFlight = 0;
       const run = async (event: SQSEvent) => {
@@ -127,13 +124,13 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
           crashed = true;
           const half = event.Records.slice(0, Math.ceil(event.Records.length / 2));
           await container({ Records: half }, context());
-          container = await newContainer();
+          container = await newContainer('send-group-msg');
           throw new Error('the container crashed before answering');
         }
         if (scenario.invocation === 'delivered-twice') {
           const [first] = await Promise.all([
             container(event, context()),
-            (await newContainer())(event, context()),
+            (await newContainer('send-group-msg'))(event, context()),
           ]);
           return first;
         }

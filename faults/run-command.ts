@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { newContainer as startContainer } from '../emulators/lambda-container.ts';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP, defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
 import {
-  type Handler,
   invoke,
   type RunOutcome,
   redeliverableEvent,
@@ -29,9 +28,8 @@ const closedPort = await startSecretsManager();
 await closedPort.close();
 
 const COMMAND = functionName.replaceAll('-', '_');
-const newContainer = (): Promise<Handler> => startContainer<Handler>(functionName);
 
-const warm = await newContainer();
+const warm = await newContainer(functionName);
 await invoke(warm, markedRequest(functionName, 'warm-up'));
 
 const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> => {
@@ -50,7 +48,7 @@ const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> 
       if (fault.endpointDown) process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = closedPort.url;
       if (fault.error || fault.delayMs) secrets.addFault({ count: fault.count ?? 1, ...fault });
       // The fault is in place before the container starts: its init already fetches the secret.
-      const handler = await newContainer();
+      const handler = await newContainer(functionName);
       const outcome = await invoke(handler, { request, idempotencyKey: marker });
       process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
       secrets.clearFaults();
