@@ -46,20 +46,24 @@ const lambdaContext = (awsRequestId: string = randomUUID()) => {
   return { awsRequestId, getRemainingTimeInMillis: () => deadline - Date.now() };
 };
 
-/** One invocation: whether it failed, and whether it ran past the Lambda timeout. */
-const invoke = async (handler: Handler, event: unknown, awsRequestId?: string) => {
+/** One invocation: whether it was reported failed, and whether it ran past the Lambda timeout. */
+const invoke = async (
+  handler: Handler,
+  event: unknown,
+  awsRequestId?: string,
+): Promise<RunOutcome> => {
   const started = Date.now();
-  let failed = false;
+  let reportedFailed = false;
   try {
     const result = (await handler(event, lambdaContext(awsRequestId))) as { ok?: boolean };
-    failed = result.ok !== true;
+    reportedFailed = result.ok !== true;
     // Results go to stdout too, so that the leak check reads them with the log lines.
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } catch (error) {
-    failed = true;
+    reportedFailed = true;
     process.stdout.write(`THROWN ${(error as Error).name}: ${(error as Error).message}\n`);
   }
-  return { failed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
+  return { reportedFailed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
 };
 
 /** An EventBridge event; Lambda invokes again with the same event when the first one fails. */

@@ -52,20 +52,19 @@ const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> 
       const outcome = await invoke(handler, { request, idempotencyKey: marker });
       process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
       secrets.clearFaults();
-      return { reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
+      return outcome;
     }
     if (scenario.kind === 'redelivery') {
       const event = redeliverableEvent(marker, request);
       const requestId = randomUUID();
       const first = await invoke(warm, event, requestId);
-      const again = first.failed ? await invoke(warm, event, requestId) : first;
+      const again = first.reportedFailed ? await invoke(warm, event, requestId) : first;
       return {
-        reportedFailed: again.failed,
+        reportedFailed: again.reportedFailed,
         overDeadline: first.overDeadline || again.overDeadline,
       };
     }
-    const outcome = await invoke(warm, { request, idempotencyKey: marker });
-    return { reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
+    return await invoke(warm, { request, idempotencyKey: marker });
   } finally {
     tencent.emulator.clearFaults();
   }
