@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Handler } from '../emulators/lambda-container.ts';
 import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
-import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
+import {
+  type Fault,
+  NO_RATE_LIMITS,
+  type TencentChatEmulator,
+} from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
-import { deliveriesOf, type FunctionName, type Row, tallyRow } from './scenarios.ts';
+import { deliveriesOf, type FunctionName, markedRequest, type Row, tallyRow } from './scenarios.ts';
 
 /**
  * What the fault runners share (faults/run-command.ts, faults/idempotency-run-command.ts): one
@@ -74,14 +78,25 @@ const redeliverableEvent = (marker: string, request: unknown) => ({
   detail: request,
 });
 
-/** Every scenario `runs` times, each row tallied from the answers and the emulator's record. */
-const runScenarios = async <Scenario extends { name: string; afterReceipt?: boolean }>(
+/**
+ * Every scenario `runs` times, each row tallied from the answers and the emulator's record. Each
+ * run gets its marked request, with the scenario's Tencent fault injected for the function's
+ * command until the run ends.
+ */
+const runScenarios = async <
+  Scenario extends {
+    name: string;
+    afterReceipt?: boolean;
+    tencentFault?: Omit<Fault, 'remaining'> & { count?: number };
+  },
+>(
   functionName: FunctionName,
   runs: number,
   scenarios: readonly Scenario[],
-  emulator: { messages: { request: unknown }[]; requests: unknown[] },
-  runOnce: (scenario: Scenario, marker: string) => Promise<RunOutcome>,
+  emulator: TencentChatEmulator,
+  runOnce: (scenario: Scenario, marker: string, request: unknown) => Promise<RunOutcome>,
 ): Promise<Row[]> => {
+  const command = functionName.replaceAll('-', '_');
   const rows: Row[] = [];
   for (const scenario of scenarios) {
     const markers: string[] = [];
@@ -89,7 +104,13 @@ const runScenarios = async <Scenario extends { name: string; afterReceipt?: bool
     for (let i = 0; i < runs; i += 1) {
       const marker = `fault-${randomUUID()}`;
       markers.push(marker);
-      outcomes.push(await runOnce(scenario, marker));
+      const request = markedRequest(functionName, marker);
+      if (scenario.tencentFault) emulator.addFault({ command, ...scenario.tencentFault });
+      try {
+        outcomes.push(await runOnce(scenario, marker, request));
+      } finally {
+        emulator.clearFaults();
+      }
     }
     // Stalled requests are processed late: let them land before counting.
     await new Promise((resolve) => setTimeout(resolve, 800));

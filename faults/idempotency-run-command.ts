@@ -34,7 +34,6 @@ const { tencent, secrets } = await startFaultStack({
   TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
 });
 
-const COMMAND = functionName.replaceAll('-', '_');
 const file = pathToFileURL(new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname);
 const handler = ((await import(file.href)) as { handler: Handler }).handler;
 const invoke = (event: unknown, awsRequestId?: string) => invokeWith(handler, event, awsRequestId);
@@ -58,10 +57,11 @@ const twice = async (
   };
 };
 
-const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<RunOutcome> => {
-  const request = markedRequest(functionName, marker);
-  if (scenario.tencentFault)
-    tencent.emulator.addFault({ command: COMMAND, ...scenario.tencentFault });
+const runOnce = async (
+  scenario: IdempotencyScenario,
+  marker: string,
+  request: unknown,
+): Promise<RunOutcome> => {
   try {
     if (scenario.kind === 'redelivery') {
       return await twice(scenario, redeliverableEvent(marker, request), randomUUID());
@@ -87,7 +87,6 @@ const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<R
       : TABLE;
     return await invoke({ request, idempotencyKey: marker });
   } finally {
-    tencent.emulator.clearFaults();
     dynamodb.clearFaults();
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
     process.env.TENCENT_CHAT_IDEMPOTENCY_TABLE = TABLE;
