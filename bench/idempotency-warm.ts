@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { round } from './report.ts';
 import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } from './workload.ts';
 
@@ -11,8 +10,6 @@ import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } fr
  * - `warm <settings JSON>`: warm latency of first sends, replays and the same sends with the table
  *   off, and the DynamoDB operations per send; writes its figures to `settings.output`.
  */
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Urls {
   tencentUrl: string;
@@ -45,10 +42,8 @@ const runWarm = async (
     );
   const figures: Record<string, object> = {};
   for (const name of FUNCTION_NAMES) {
-    const file = pathToFileURL(join(root, `dist/${name}/index.mjs`)).href;
-    const { handler } = (await import(file)) as {
-      handler: (event: unknown, context: unknown) => Promise<{ ok: boolean }>;
-    };
+    const handler =
+      await newContainer<(event: unknown, context: unknown) => Promise<{ ok: boolean }>>(name);
     const timed = async (event: unknown) => {
       const started = performance.now();
       const result = await handler(event, lambdaContext());

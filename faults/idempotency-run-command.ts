@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
-import type { Handler } from '../emulators/lambda-container.ts';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import {
   invoke as invokeWith,
@@ -34,8 +33,7 @@ const { tencent, secrets } = await startFaultStack({
   TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
 });
 
-const file = pathToFileURL(new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname);
-const handler = ((await import(file.href)) as { handler: Handler }).handler;
+const handler = await newContainer(functionName);
 const invoke = (event: unknown, awsRequestId?: string) => invokeWith(handler, event, awsRequestId);
 
 const twice = async (
