@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -9,6 +8,7 @@ import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.t
 import { startSqs } from '../emulators/sqs/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { writeRows } from './harness.ts';
 import type { Row } from './scenarios.ts';
 
 /**
@@ -172,7 +172,8 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
         (message) => (message.msgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text,
       );
       const unique = new Set(delivered);
-      const kept = (await depth(dlq.url)).visible + (await depth(dlq.url)).waiting;
+      const dlqDepth = await depth(dlq.url);
+      const kept = dlqDepth.visible + dlqDepth.waiting;
       row.delivered += unique.size;
       row.duplicates += delivered.length - unique.size;
       row.reportedFailed += kept;
@@ -187,10 +188,7 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = await runQueueScenarios(Number(process.argv[2] ?? 1));
-  await writeFile(
-    process.argv[3] ?? 'queue-faults.json',
-    JSON.stringify({ rows, secretKeys: [DEFAULT_APP.secretKey] }),
-  );
+  await writeRows(process.argv[3] ?? 'queue-faults.json', rows, [DEFAULT_APP.secretKey]);
   process.exit(0);
 }
 
