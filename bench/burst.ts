@@ -371,5 +371,4 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.exit(0);
 }
 
-export type { BurstSettings };
-export { DEFAULT_SETTINGS, runBurst };
+export { runBurst };
