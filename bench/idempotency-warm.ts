@@ -11,6 +11,15 @@ import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } fr
  *   off, and the DynamoDB operations per send; writes its figures to `settings.output`.
  */
 
+/** One function's figures in the output. */
+interface WarmFigures {
+  off: ReturnType<typeof summary>;
+  first: ReturnType<typeof summary>;
+  replay: ReturnType<typeof summary>;
+  operationsPerFirstSend: Record<string, number>;
+  operationsPerReplay: Record<string, number>;
+}
+
 interface Urls {
   tencentUrl: string;
   secretsUrl: string;
@@ -34,13 +43,17 @@ const runWarm = async (
       string,
       number
     >;
-  const perSend = (before: Record<string, number>, after: Record<string, number>, n: number) =>
+  const perSend = (
+    before: Record<string, number>,
+    after: Record<string, number>,
+    n: number,
+  ): Record<string, number> =>
     Object.fromEntries(
       Object.entries(after)
         .map(([operation, count]) => [operation, round((count - (before[operation] ?? 0)) / n)])
         .filter(([, count]) => Number(count) > 0),
     );
-  const figures: Record<string, object> = {};
+  const figures: Record<string, WarmFigures> = {};
   for (const name of FUNCTION_NAMES) {
     const handler =
       await newContainer<(event: unknown, context: unknown) => Promise<{ ok: boolean }>>(name);
@@ -88,3 +101,5 @@ const runWarm = async (
 const [mode, json] = process.argv.slice(2);
 if (mode === 'dynamodb') await runDynamoDb();
 else if (mode === 'warm') await runWarm(JSON.parse(json ?? '{}'));
+
+export type { WarmFigures };
