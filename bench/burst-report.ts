@@ -2,41 +2,13 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { runBurst } from './burst.ts';
 import { table } from './report.ts';
 
 /** Runs bench/burst.ts in a process of its own and prints its section of the benchmark. */
 
-interface DeliveryFigures {
-  messages: number;
-  sends: number;
-  sent: number;
-  duplicates: number;
-  lost: number;
-  rateLimitAnswers: number;
-  rateLimitFailuresLeft: number;
-  seconds: number;
-  floorSeconds: number;
-  timesFloor: number;
-}
-
-interface BurstResults {
-  settings: Record<string, number>;
-  queued: DeliveryFigures;
-  direct: DeliveryFigures;
-  fanOut: {
-    groups: number;
-    acceptedMs: number;
-    queued: number;
-    received: number;
-    duplicates: number;
-    lost: number;
-    rateLimitAnswers: number;
-    seconds: number;
-    floorSeconds: number;
-    timesFloor: number;
-  };
-  broadcasts: { mergingOff: DeliveryFigures; mergingOn: DeliveryFigures };
-}
+type BurstResults = Awaited<ReturnType<typeof runBurst>>;
+type DeliveryFigures = BurstResults['queued'];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

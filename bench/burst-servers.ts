@@ -1,6 +1,7 @@
 import { startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { errorCodeForTencent } from '../lib/tencent-codes.ts';
 
 /**
  * The burst benchmark's servers, in a process of their own (as SQS and Tencent are elsewhere):
@@ -52,9 +53,15 @@ const textsOf = (prefix: string): string[] =>
       .map((element) => element.MsgContent?.Text ?? '')
       .filter((text) => text.startsWith(prefix)),
   );
+/** An answer whose code the sender treats as a rate limit (RATE_LIMITED, lib/tencent-codes.ts). */
+const isRateLimitAnswer = (outcome = ''): boolean => {
+  const code = /^ErrorCode (\d+)$/.exec(outcome)?.[1];
+  return code !== undefined && errorCodeForTencent(Number(code)) === 'RATE_LIMITED';
+};
+/** Rate-limit answers, and messages dropped by frequency control (ErrorCode 0). */
 const rateLimitAnswers = (): number =>
-  emulator.requests.filter((request) => /ErrorCode (10023|60007|60011)/.test(request.outcome ?? ''))
-    .length + emulator.stats.dropped;
+  emulator.requests.filter((request) => isRateLimitAnswer(request.outcome)).length +
+  emulator.stats.dropped;
 
 const answer = (question: Question): unknown => {
   switch (question.ask) {

@@ -59,10 +59,7 @@ const DEFAULT_SETTINGS: BurstSettings = {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const text = (Text: string) => ({ MsgType: 'TIMTextElem', MsgContent: { Text } });
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Counts = { total: number; unique: number; sends: number; rateLimitAnswers: number };
-
-const loadContainer = (name: string): Promise<Handler> => newContainer<Handler>(name);
 
 const startServers = async (settings: BurstSettings) => {
   const child = spawn(
@@ -161,7 +158,7 @@ const runBurst = async (settings: BurstSettings) => {
     batchSize: number,
     containers: number,
   ) => {
-    const idle = await Promise.all(Array.from({ length: containers }, () => loadContainer(fn)));
+    const idle = await Promise.all(Array.from({ length: containers }, () => newContainer(fn)));
     return startEventSourceMapping({
       client,
       queueUrl: queue.url,
@@ -262,7 +259,7 @@ const runBurst = async (settings: BurstSettings) => {
 
     // 2. The same burst, sent directly by concurrent callers, each waiting for its answer.
     await reset();
-    const direct = await loadContainer('send-group-msg');
+    const direct = await newContainer('send-group-msg');
     let next = 0;
     let failuresLeft = 0;
     startedAt = Date.now();
@@ -287,7 +284,7 @@ const runBurst = async (settings: BurstSettings) => {
     // 3. A fan-out: the 202, then every group receiving the message once through the queue.
     await reset();
     process.env.TENCENT_CHAT_GROUP_QUEUE_URL = queue.url;
-    const fanOut = await loadContainer('fan-out-group-msg');
+    const fanOut = await newContainer('fan-out-group-msg');
     startedAt = Date.now();
     // The deployed fan-out's timeout: 20 s.
     const fanOutDeadline = Date.now() + 20_000;
@@ -374,5 +371,4 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.exit(0);
 }
 
-export type { BurstSettings };
-export { DEFAULT_SETTINGS, runBurst };
+export { runBurst };

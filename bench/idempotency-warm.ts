@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { round } from './report.ts';
 import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } from './workload.ts';
 
@@ -12,7 +11,14 @@ import { environmentFor, FUNCTION_NAMES, lambdaContext, requestFor, summary } fr
  *   off, and the DynamoDB operations per send; writes its figures to `settings.output`.
  */
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** One function's figures in the output. */
+interface WarmFigures {
+  off: ReturnType<typeof summary>;
+  first: ReturnType<typeof summary>;
+  replay: ReturnType<typeof summary>;
+  operationsPerFirstSend: Record<string, number>;
+  operationsPerReplay: Record<string, number>;
+}
 
 interface Urls {
   tencentUrl: string;
@@ -37,18 +43,20 @@ const runWarm = async (
       string,
       number
     >;
-  const perSend = (before: Record<string, number>, after: Record<string, number>, n: number) =>
+  const perSend = (
+    before: Record<string, number>,
+    after: Record<string, number>,
+    n: number,
+  ): Record<string, number> =>
     Object.fromEntries(
       Object.entries(after)
         .map(([operation, count]) => [operation, round((count - (before[operation] ?? 0)) / n)])
         .filter(([, count]) => Number(count) > 0),
     );
-  const figures: Record<string, object> = {};
+  const figures: Record<string, WarmFigures> = {};
   for (const name of FUNCTION_NAMES) {
-    const file = pathToFileURL(join(root, `dist/${name}/index.mjs`)).href;
-    const { handler } = (await import(file)) as {
-      handler: (event: unknown, context: unknown) => Promise<{ ok: boolean }>;
-    };
+    const handler =
+      await newContainer<(event: unknown, context: unknown) => Promise<{ ok: boolean }>>(name);
     const timed = async (event: unknown) => {
       const started = performance.now();
       const result = await handler(event, lambdaContext());
@@ -93,3 +101,5 @@ const runWarm = async (
 const [mode, json] = process.argv.slice(2);
 if (mode === 'dynamodb') await runDynamoDb();
 else if (mode === 'warm') await runWarm(JSON.parse(json ?? '{}'));
+
+export type { WarmFigures };

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { WarmFigures } from './idempotency-warm.ts';
 import { round, table } from './report.ts';
 import { coldSample, environmentFor, FUNCTION_NAMES, summary } from './workload.ts';
 
@@ -110,7 +111,7 @@ const measureWarm = async (urls: Urls, iterations: number, work: string) => {
     );
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the idempotency warm measurement exited with ${code}`);
-    return JSON.parse(await readFile(output, 'utf8'));
+    return JSON.parse(await readFile(output, 'utf8')) as Record<string, WarmFigures>;
   } finally {
     dynamodb.stop();
   }
@@ -125,8 +126,7 @@ const measureIdempotency = async (
   const baselines = await buildBaselines(work);
   const env = { ...process.env, ...environmentFor(urls) };
   delete env.TENCENT_CHAT_IDEMPOTENCY_TABLE;
-  const off: Record<string, object> = {};
-  for (const name of FUNCTION_NAMES) {
+  const offFigures = async (name: string) => {
     const entry = join(root, `dist/${name}/index.mjs`);
     const startup = await startupFiles(entry);
     const startupCode = (await Promise.all(startup.map((file) => readFile(file, 'utf8')))).join('');
@@ -139,7 +139,7 @@ const measureIdempotency = async (
     }
     const beforeBytes = (await stat(baselines[name] as string)).size;
     const afterBytes = await bytesOf(startup);
-    off[name] = {
+    return {
       startupFiles: startup.length,
       startupBytes: afterBytes,
       baselineBytes: beforeBytes,
@@ -149,7 +149,9 @@ const measureIdempotency = async (
       baselineImportMs: summary(before),
       importRatio: round(summary(after).p50 / summary(before).p50, 3),
     };
-  }
+  };
+  const off: Record<string, Awaited<ReturnType<typeof offFigures>>> = {};
+  for (const name of FUNCTION_NAMES) off[name] = await offFigures(name);
   return { off, on: await measureWarm(urls, settings.iterations, work) };
 };
 
@@ -169,40 +171,18 @@ const printIdempotency = (results: IdempotencyResults) => {
       'baseline p50',
       'import ratio',
     ],
-    Object.entries(results.off).map(([name, figures]) => {
-      const f = figures as {
-        startupBytes: number;
-        baselineBytes: number;
-        sizeRatio: number;
-        startupFiles: number;
-        dynamoDbAtStartup: boolean;
-        importMs: { p50: number };
-        baselineImportMs: { p50: number };
-        importRatio: number;
-      };
-      return [
-        name,
-        round(f.startupBytes / 1024, 1),
-        round(f.baselineBytes / 1024, 1),
-        f.sizeRatio,
-        f.startupFiles,
-        f.dynamoDbAtStartup ? 'yes' : 'no',
-        round(f.importMs.p50),
-        round(f.baselineImportMs.p50),
-        f.importRatio,
-      ];
-    }),
+    Object.entries(results.off).map(([name, f]) => [
+      name,
+      round(f.startupBytes / 1024, 1),
+      round(f.baselineBytes / 1024, 1),
+      f.sizeRatio,
+      f.startupFiles,
+      f.dynamoDbAtStartup ? 'yes' : 'no',
+      round(f.importMs.p50),
+      round(f.baselineImportMs.p50),
+      f.importRatio,
+    ]),
   );
-  const on = results.on as Record<
-    string,
-    {
-      off: { p50: number; p99: number };
-      first: { p50: number; p99: number };
-      replay: { p50: number; p99: number };
-      operationsPerFirstSend: Record<string, number>;
-      operationsPerReplay: Record<string, number>;
-    }
-  >;
   table(
     'Idempotency table on: warm latency against the table off, and DynamoDB operations per send (ms)',
     [
@@ -214,7 +194,7 @@ const printIdempotency = (results: IdempotencyResults) => {
       'per first send',
       'per replay',
     ],
-    Object.entries(on).map(([name, f]) => [
+    Object.entries(results.on).map(([name, f]) => [
       name,
       round(f.off.p50),
       round(f.first.p50),

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { newContainer } from '../emulators/lambda-container.ts';
+import { type Handler, newContainer } from '../emulators/lambda-container.ts';
 import { getSignedIdentity } from '../lib/usersig.ts';
 import {
   COMMANDS,
@@ -30,14 +30,10 @@ interface Settings {
   delaysMs: number[];
 }
 
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
 const [settingsJson, outputFile] = process.argv.slice(2) as [string, string];
 const settings = JSON.parse(settingsJson) as Settings;
 Object.assign(process.env, environmentFor(settings));
 const { naiveSend } = await import('./naive-sender.ts');
-
-const loadHandler = (name: FunctionName): Promise<Handler> => newContainer<Handler>(name);
 
 const control = async (path: string, method: string, body?: unknown) => {
   const response = await fetch(`${settings.tencentUrl}${path}`, {
@@ -211,7 +207,7 @@ const workPerThousand = async (name: FunctionName) => {
   await control('/emulator/reset', 'POST');
   // Read before the import: a new container fetches the secret at init.
   const before = await secretsCalls();
-  const handler = await loadHandler(name);
+  const handler = await newContainer(name);
   for (let i = 0; i < 1_000; i += 1)
     expectSent(await handler(requestFor(name, 901_000 + i), lambdaContext()));
   const requests = (await control('/emulator/requests', 'GET')) as { userSigDigest: string }[];
@@ -224,7 +220,7 @@ const workPerThousand = async (name: FunctionName) => {
 
 const results: Record<string, unknown> = { warm: {}, throughput: {}, workPerThousand: {} };
 const handlers = Object.fromEntries(
-  await Promise.all(FUNCTION_NAMES.map(async (name) => [name, await loadHandler(name)] as const)),
+  await Promise.all(FUNCTION_NAMES.map(async (name) => [name, await newContainer(name)] as const)),
 ) as Record<FunctionName, Handler>;
 
 for (const delayMs of settings.delaysMs) {

@@ -14,7 +14,13 @@ interface Step {
 }
 interface SenderFigures {
   first: Step;
-  warm: Percentiles & { roundTrips: number | null; connections: number; tlsHandshakes: number };
+  warm: Percentiles & {
+    roundTrips: number | null;
+    /** Warm p50 minus the round trip. */
+    excessMs: number;
+    connections: number;
+    tlsHandshakes: number;
+  };
   gaps: Record<string, Step>;
 }
 interface ColdFigures {
@@ -43,6 +49,8 @@ interface NetworkResults {
     gapsSeconds: number[];
     firstSendSamples: number;
     byRtt: Record<string, Record<string, SenderFigures>>;
+    /** Per round trip, each bare request's warm excess over it: the model's floor. */
+    modelFloorMs: Record<string, Record<string, number>>;
   };
   /** Handler minus a bare fetch POST, and minus a bare node:http POST (the client ours uses). */
   warmCpuOverheadMs: Record<string, Record<'vsBare' | 'vsBareHttp', { p50: number; p99: number }>>;
@@ -57,28 +65,24 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 const shown = (value: number | undefined, digits = 2): number | string =>
   value !== undefined && Number.isFinite(value) ? round(value, digits) : '-';
 
-/** Warm p50 minus the round trip, ms. */
-const excess = (figures: SenderFigures | undefined, rttMs: number): number =>
-  figures ? figures.warm.p50 - rttMs : Number.NaN;
-
 /**
  * What is the model and what is the sender: each sender's warm time over the round trip, beside
  * the bare requests', which are the network model's own cost (TLS, HTTP and the emulator on a
  * machine that cools down between round trips), a floor no sender goes below.
  */
-const printModelFloor = (byRtt: NetworkResults['network']['byRtt']): void => {
+const printModelFloor = ({ byRtt, modelFloorMs }: NetworkResults['network']): void => {
   const senders = [...new Set(Object.values(byRtt).flatMap((bySender) => Object.keys(bySender)))];
   table(
     "Warm p50 over the round trip (ms): the bare requests' excess is the model's floor",
     ['round trip', ...senders, 'ours over bare https', 'ours over bare fetch'],
     Object.entries(byRtt).map(([rtt, bySender]) => {
-      const rttMs = Number.parseFloat(rtt);
-      const ours = excess(bySender.ours, rttMs);
+      const ours = bySender.ours?.warm.excessMs ?? Number.NaN;
+      const floor = modelFloorMs[rtt] ?? {};
       return [
         rtt,
-        ...senders.map((sender) => shown(excess(bySender[sender], rttMs))),
-        shown(ours - excess(bySender['bare-https'], rttMs)),
-        shown(ours - excess(bySender.bare, rttMs)),
+        ...senders.map((sender) => shown(bySender[sender]?.warm.excessMs)),
+        shown(ours - (floor['bare-https'] ?? Number.NaN)),
+        shown(ours - (floor.bare ?? Number.NaN)),
       ];
     }),
   );
@@ -141,7 +145,7 @@ const printNetworkTables = ({ coldEndToEnd, network, warmCpuOverheadMs }: Networ
       ]),
     );
   }
-  printModelFloor(network.byRtt);
+  printModelFloor(network);
   table(
     'Warm CPU overhead per send at RTT 0 (handler minus a bare POST, ms)',
     ['function', 'vs bare node:http p50', 'p99', 'vs bare fetch p50', 'p99'],
@@ -179,9 +183,10 @@ const printNetworkTables = ({ coldEndToEnd, network, warmCpuOverheadMs }: Networ
         : Number.NaN;
     const slowestKept = slowest(ours);
     const bare = bySender.bare;
-    const floor = excess(bySender['bare-https'], rttMs);
+    const floors = network.modelFloorMs[rtt] ?? {};
+    const floor = floors['bare-https'] ?? Number.NaN;
     console.log(
-      `- RTT ${rtt}: warm and kept-alive sends <= 1 RTT + 2 ms: ${verdict(slowestKept <= rttMs + 2)} as measured (slowest ${round(slowestKept)} ms; the bare requests' slowest on the same network ${round(slowest(bare))} ms with fetch, ${shown(slowest(bySender['bare-https']))} ms with node:https; the model's floor, bare warm p50 over the round trip: ${shown(floor)} ms with node:https, ${shown(excess(bare, rttMs))} ms with fetch)`,
+      `- RTT ${rtt}: warm and kept-alive sends <= 1 RTT + 2 ms: ${verdict(slowestKept <= rttMs + 2)} as measured (slowest ${round(slowestKept)} ms; the bare requests' slowest on the same network ${round(slowest(bare))} ms with fetch, ${shown(slowest(bySender['bare-https']))} ms with node:https; the model's floor, bare warm p50 over the round trip: ${shown(floor)} ms with node:https, ${shown(floors.bare)} ms with fetch)`,
     );
     if (Number.isFinite(floor)) {
       console.log(

@@ -32,4 +32,5 @@ const newContainer = async <H = Handler>(functionName: string): Promise<H> => {
   return module.handler;
 };
 
+export type { Handler };
 export { newContainer };

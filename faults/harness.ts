@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import type { Handler } from '../emulators/lambda-container.ts';
 import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
-import { NO_RATE_LIMITS } from '../emulators/tencent-chat/emulator.ts';
+import {
+  type Fault,
+  NO_RATE_LIMITS,
+  type TencentChatEmulator,
+} from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
-import { deliveriesOf, type FunctionName, type Row, tallyRow } from './scenarios.ts';
+import { deliveriesOf, type FunctionName, markedRequest, type Row, tallyRow } from './scenarios.ts';
 
 /**
  * What the fault runners share (faults/run-command.ts, faults/idempotency-run-command.ts): one
  * function's process with its own emulator and Secrets Manager stand-in, invocations judged
  * against a Lambda timeout, and the loop that runs each scenario and tallies its row.
  */
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 interface RunOutcome {
   reportedFailed: boolean;
@@ -47,20 +50,24 @@ const lambdaContext = (awsRequestId: string = randomUUID()) => {
   return { awsRequestId, getRemainingTimeInMillis: () => deadline - Date.now() };
 };
 
-/** One invocation: whether it failed, and whether it ran past the Lambda timeout. */
-const invoke = async (handler: Handler, event: unknown, awsRequestId?: string) => {
+/** One invocation: whether it was reported failed, and whether it ran past the Lambda timeout. */
+const invoke = async (
+  handler: Handler,
+  event: unknown,
+  awsRequestId?: string,
+): Promise<RunOutcome> => {
   const started = Date.now();
-  let failed = false;
+  let reportedFailed = false;
   try {
     const result = (await handler(event, lambdaContext(awsRequestId))) as { ok?: boolean };
-    failed = result.ok !== true;
+    reportedFailed = result.ok !== true;
     // Results go to stdout too, so that the leak check reads them with the log lines.
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } catch (error) {
-    failed = true;
+    reportedFailed = true;
     process.stdout.write(`THROWN ${(error as Error).name}: ${(error as Error).message}\n`);
   }
-  return { failed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
+  return { reportedFailed, overDeadline: Date.now() - started > LAMBDA_TIMEOUT_MS };
 };
 
 /** An EventBridge event; Lambda invokes again with the same event when the first one fails. */
@@ -71,14 +78,25 @@ const redeliverableEvent = (marker: string, request: unknown) => ({
   detail: request,
 });
 
-/** Every scenario `runs` times, each row tallied from the answers and the emulator's record. */
-const runScenarios = async <Scenario extends { name: string; afterReceipt?: boolean }>(
+/**
+ * Every scenario `runs` times, each row tallied from the answers and the emulator's record. Each
+ * run gets its marked request, with the scenario's Tencent fault injected for the function's
+ * command until the run ends.
+ */
+const runScenarios = async <
+  Scenario extends {
+    name: string;
+    afterReceipt?: boolean;
+    tencentFault?: Omit<Fault, 'remaining'> & { count?: number };
+  },
+>(
   functionName: FunctionName,
   runs: number,
   scenarios: readonly Scenario[],
-  emulator: { messages: { request: unknown }[]; requests: unknown[] },
-  runOnce: (scenario: Scenario, marker: string) => Promise<RunOutcome>,
+  emulator: TencentChatEmulator,
+  runOnce: (scenario: Scenario, marker: string, request: unknown) => Promise<RunOutcome>,
 ): Promise<Row[]> => {
+  const command = functionName.replaceAll('-', '_');
   const rows: Row[] = [];
   for (const scenario of scenarios) {
     const markers: string[] = [];
@@ -86,7 +104,13 @@ const runScenarios = async <Scenario extends { name: string; afterReceipt?: bool
     for (let i = 0; i < runs; i += 1) {
       const marker = `fault-${randomUUID()}`;
       markers.push(marker);
-      outcomes.push(await runOnce(scenario, marker));
+      const request = markedRequest(functionName, marker);
+      if (scenario.tencentFault) emulator.addFault({ command, ...scenario.tencentFault });
+      try {
+        outcomes.push(await runOnce(scenario, marker, request));
+      } finally {
+        emulator.clearFaults();
+      }
     }
     // Stalled requests are processed late: let them land before counting.
     await new Promise((resolve) => setTimeout(resolve, 800));
@@ -101,5 +125,5 @@ const runScenarios = async <Scenario extends { name: string; afterReceipt?: bool
 const writeRows = (outputFile: string, rows: Row[], secretKeys: string[]) =>
   writeFile(outputFile, JSON.stringify({ rows, secretKeys }));
 
-export type { Handler, RunOutcome };
+export type { RunOutcome };
 export { invoke, redeliverableEvent, runnerArguments, runScenarios, startFaultStack, writeRows };

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import {
-  type Handler,
   invoke as invokeWith,
   type RunOutcome,
   redeliverableEvent,
@@ -34,9 +33,7 @@ const { tencent, secrets } = await startFaultStack({
   TENCENT_CHAT_IDEMPOTENCY_TABLE: TABLE,
 });
 
-const COMMAND = functionName.replaceAll('-', '_');
-const file = pathToFileURL(new URL(`../dist/${functionName}/index.mjs`, import.meta.url).pathname);
-const handler = ((await import(file.href)) as { handler: Handler }).handler;
+const handler = await newContainer(functionName);
 const invoke = (event: unknown, awsRequestId?: string) => invokeWith(handler, event, awsRequestId);
 
 const twice = async (
@@ -50,15 +47,19 @@ const twice = async (
   const again = await invoke(event, requestId);
   return {
     // A re-delivery happens only after a failure; what counts is the last answer.
-    reportedFailed: scenario.kind === 'redelivery' ? again.failed : first.failed || again.failed,
+    reportedFailed:
+      scenario.kind === 'redelivery'
+        ? again.reportedFailed
+        : first.reportedFailed || again.reportedFailed,
     overDeadline: first.overDeadline || again.overDeadline,
   };
 };
 
-const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<RunOutcome> => {
-  const request = markedRequest(functionName, marker);
-  if (scenario.tencentFault)
-    tencent.emulator.addFault({ command: COMMAND, ...scenario.tencentFault });
+const runOnce = async (
+  scenario: IdempotencyScenario,
+  marker: string,
+  request: unknown,
+): Promise<RunOutcome> => {
   try {
     if (scenario.kind === 'redelivery') {
       return await twice(scenario, redeliverableEvent(marker, request), randomUUID());
@@ -70,8 +71,11 @@ const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<R
       const envelope = { request, idempotencyKey: marker };
       const [one, other] = await Promise.all([invoke(envelope), invoke(envelope)]);
       // One of the two may answer IN_PROGRESS: the caller retries it and gets the stored result.
-      const retry = one.failed || other.failed ? await invoke(envelope) : one;
-      return { reportedFailed: retry.failed, overDeadline: one.overDeadline || other.overDeadline };
+      const retry = one.reportedFailed || other.reportedFailed ? await invoke(envelope) : one;
+      return {
+        reportedFailed: retry.reportedFailed,
+        overDeadline: one.overDeadline || other.overDeadline,
+      };
     }
     if (scenario.table?.unreachable) process.env.AWS_ENDPOINT_URL_DYNAMODB = closed.url;
     if (scenario.table?.throttle) dynamodb.addFault({ throttle: scenario.table.throttle });
@@ -79,10 +83,8 @@ const runOnce = async (scenario: IdempotencyScenario, marker: string): Promise<R
     process.env.TENCENT_CHAT_IDEMPOTENCY_TABLE = scenario.table?.unreachable
       ? 'unreachable'
       : TABLE;
-    const outcome = await invoke({ request, idempotencyKey: marker });
-    return { reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
+    return await invoke({ request, idempotencyKey: marker });
   } finally {
-    tencent.emulator.clearFaults();
     dynamodb.clearFaults();
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
     process.env.TENCENT_CHAT_IDEMPOTENCY_TABLE = TABLE;

@@ -1,14 +1,14 @@
-import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { newContainer as startContainer } from '../emulators/lambda-container.ts';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { localAwsEnvironment, startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
 import { DEFAULT_APP } from '../emulators/tencent-chat/emulator.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
+import { writeRows } from './harness.ts';
 import type { Row } from './scenarios.ts';
 
 /**
@@ -46,9 +46,6 @@ const QUEUE_SCENARIOS: QueueScenario[] = [
   { name: 'queue: SQS delivers a batch twice', messages: 10, invocation: 'delivered-twice' },
 ];
 const MAX_RECEIVE_COUNT = 4;
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
-const newContainer = (): Promise<Handler> => startContainer<Handler>('send-group-msg');
 
 const context = () => {
   const deadline = Date.now() + 10_000;
@@ -119,7 +116,7 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
               MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
             }),
       );
-      let container = await newContainer();
+      let container = await newContainer('send-group-msg');
       let crashed = false;
       let inFlight = 0;
       const run = async (event: SQSEvent) => {
@@ -127,13 +124,13 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
           crashed = true;
           const half = event.Records.slice(0, Math.ceil(event.Records.length / 2));
           await container({ Records: half }, context());
-          container = await newContainer();
+          container = await newContainer('send-group-msg');
           throw new Error('the container crashed before answering');
         }
         if (scenario.invocation === 'delivered-twice') {
           const [first] = await Promise.all([
             container(event, context()),
-            (await newContainer())(event, context()),
+            (await newContainer('send-group-msg'))(event, context()),
           ]);
           return first;
         }
@@ -175,7 +172,8 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
         (message) => (message.msgBody[0] as { MsgContent: { Text: string } }).MsgContent.Text,
       );
       const unique = new Set(delivered);
-      const kept = (await depth(dlq.url)).visible + (await depth(dlq.url)).waiting;
+      const dlqDepth = await depth(dlq.url);
+      const kept = dlqDepth.visible + dlqDepth.waiting;
       row.delivered += unique.size;
       row.duplicates += delivered.length - unique.size;
       row.reportedFailed += kept;
@@ -190,10 +188,7 @@ const runQueueScenarios = async (runs: number): Promise<Row[]> => {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = await runQueueScenarios(Number(process.argv[2] ?? 1));
-  await writeFile(
-    process.argv[3] ?? 'queue-faults.json',
-    JSON.stringify({ rows, secretKeys: [DEFAULT_APP.secretKey] }),
-  );
+  await writeRows(process.argv[3] ?? 'queue-faults.json', rows, [DEFAULT_APP.secretKey]);
   process.exit(0);
 }
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { newContainer as startContainer } from '../emulators/lambda-container.ts';
+import { newContainer } from '../emulators/lambda-container.ts';
 import { LOCAL_SECRET_ID } from '../emulators/local-environment.ts';
 import { startSecretsManager } from '../emulators/secrets-manager/server.ts';
 import { DEFAULT_APP, defaultAdminSecret } from '../emulators/tencent-chat/emulator.ts';
 import {
-  type Handler,
   invoke,
   type RunOutcome,
   redeliverableEvent,
@@ -28,49 +27,42 @@ const secretKeys = [DEFAULT_APP.secretKey];
 const closedPort = await startSecretsManager();
 await closedPort.close();
 
-const COMMAND = functionName.replaceAll('-', '_');
-const newContainer = (): Promise<Handler> => startContainer<Handler>(functionName);
-
-const warm = await newContainer();
+const warm = await newContainer(functionName);
 await invoke(warm, markedRequest(functionName, 'warm-up'));
 
-const runOnce = async (scenario: Scenario, marker: string): Promise<RunOutcome> => {
-  const request = markedRequest(functionName, marker);
-  if (scenario.tencentFault)
-    tencent.emulator.addFault({ command: COMMAND, ...scenario.tencentFault });
-  try {
-    if (scenario.kind === 'rotation') {
-      const secretKey = `rotated-${randomUUID()}`;
-      secretKeys.push(secretKey);
-      tencent.emulator.rotateKey(DEFAULT_APP.sdkAppId, secretKey);
-      secrets.putSecret(LOCAL_SECRET_ID, defaultAdminSecret({ secretKey }));
-    }
-    if (scenario.kind === 'secrets') {
-      const fault = scenario.secretsFault ?? {};
-      if (fault.endpointDown) process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = closedPort.url;
-      if (fault.error || fault.delayMs) secrets.addFault({ count: fault.count ?? 1, ...fault });
-      // The fault is in place before the container starts: its init already fetches the secret.
-      const handler = await newContainer();
-      const outcome = await invoke(handler, { request, idempotencyKey: marker });
-      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
-      secrets.clearFaults();
-      return { reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
-    }
-    if (scenario.kind === 'redelivery') {
-      const event = redeliverableEvent(marker, request);
-      const requestId = randomUUID();
-      const first = await invoke(warm, event, requestId);
-      const again = first.failed ? await invoke(warm, event, requestId) : first;
-      return {
-        reportedFailed: again.failed,
-        overDeadline: first.overDeadline || again.overDeadline,
-      };
-    }
-    const outcome = await invoke(warm, { request, idempotencyKey: marker });
-    return { reportedFailed: outcome.failed, overDeadline: outcome.overDeadline };
-  } finally {
-    tencent.emulator.clearFaults();
+const runOnce = async (
+  scenario: Scenario,
+  marker: string,
+  request: unknown,
+): Promise<RunOutcome> => {
+  if (scenario.kind === 'rotation') {
+    const secretKey = `rotated-${randomUUID()}`;
+    secretKeys.push(secretKey);
+    tencent.emulator.rotateKey(DEFAULT_APP.sdkAppId, secretKey);
+    secrets.putSecret(LOCAL_SECRET_ID, defaultAdminSecret({ secretKey }));
   }
+  if (scenario.kind === 'secrets') {
+    const fault = scenario.secretsFault ?? {};
+    if (fault.endpointDown) process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = closedPort.url;
+    if (fault.error || fault.delayMs) secrets.addFault({ count: fault.count ?? 1, ...fault });
+    // The fault is in place before the container starts: its init already fetches the secret.
+    const handler = await newContainer(functionName);
+    const outcome = await invoke(handler, { request, idempotencyKey: marker });
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
+    secrets.clearFaults();
+    return outcome;
+  }
+  if (scenario.kind === 'redelivery') {
+    const event = redeliverableEvent(marker, request);
+    const requestId = randomUUID();
+    const first = await invoke(warm, event, requestId);
+    const again = first.reportedFailed ? await invoke(warm, event, requestId) : first;
+    return {
+      reportedFailed: again.reportedFailed,
+      overDeadline: first.overDeadline || again.overDeadline,
+    };
+  }
+  return invoke(warm, { request, idempotencyKey: marker });
 };
 
 const rows = await runScenarios(functionName, runs, SCENARIOS, tencent.emulator, runOnce);
