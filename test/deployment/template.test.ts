@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordSend } from '../../lib/metrics.ts';
+import { failureResult } from '../../lib/results.ts';
+import { captureOutput } from '../support/output.ts';
 
 /**
  * `serverless package`, run as `npm run package` runs it (no AWS account, credentials or
@@ -26,7 +29,47 @@ const FUNCTIONS = {
   SendCustomMsg: { dist: 'send-custom-msg', route: 'POST /v1/room-custom-messages' },
 };
 const FAN_OUT = { dist: 'fan-out-group-msg', route: 'POST /v1/group-fanouts' };
-const ROUTES = [...Object.values(FUNCTIONS), FAN_OUT].map((f) => f.route);
+const REPORTS = {
+  GetGroupFanout: { dist: 'get-group-fanout', route: 'GET /v1/group-fanouts/{fanoutId}' },
+  CancelGroupFanout: { dist: 'cancel-group-fanout', route: 'DELETE /v1/group-fanouts/{fanoutId}' },
+};
+const ROUTES = [...Object.values(FUNCTIONS), FAN_OUT, ...Object.values(REPORTS)].map(
+  (f) => f.route,
+);
+/** Every function's logical name and the role the template gives it alone. */
+const ROLES: Record<string, string> = {
+  SendGroupMsg: 'SendGroupMsgRole',
+  SendBroadcastMsg: 'SendBroadcastMsgRole',
+  SendTextMsg: 'SendTextMsgRole',
+  SendCustomMsg: 'SendCustomMsgRole',
+  FanOutGroupMsg: 'FanOutRole',
+  GetGroupFanout: 'GetGroupFanoutRole',
+  CancelGroupFanout: 'CancelGroupFanoutRole',
+};
+const DIST: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(FUNCTIONS).map(([name, { dist }]) => [name, dist])),
+  FanOutGroupMsg: FAN_OUT.dist,
+  ...Object.fromEntries(Object.entries(REPORTS).map(([name, { dist }]) => [name, dist])),
+};
+
+/**
+ * osls refuses to package a function whose patterns match no file. Until the report functions'
+ * bundles are built, an empty module stands in for each (in dist/, never committed), removed after.
+ */
+const placeholders: string[] = [];
+const ensureBundles = async (): Promise<void> => {
+  for (const { dist } of Object.values(REPORTS)) {
+    const file = join('dist', dist, 'index.mjs');
+    const present = await access(file).then(
+      () => true,
+      () => false,
+    );
+    if (present) continue;
+    await mkdir(join('dist', dist), { recursive: true });
+    await writeFile(file, 'export const handler = async () => ({});\n');
+    placeholders.push(file);
+  }
+};
 
 const packageService = async (
   params: string[] = [],
@@ -78,16 +121,12 @@ const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
 const byJson = (a: unknown, b: unknown): number =>
   JSON.stringify(a).localeCompare(JSON.stringify(b));
 
-/** The four send queues, the only ones the send functions may read or change. */
-const SEND_QUEUE_ARNS = ['SendBroadcastMsg', 'SendCustomMsg', 'SendGroupMsg', 'SendTextMsg'].map(
-  (name) => ({ 'Fn::GetAtt': [`${name}Queue`, 'Arn'] }),
-);
-
 let plain: { template: Template; dir: string };
 let variant: { template: Template; dir: string };
 
 describe('The packaged CloudFormation template', () => {
   beforeAll(async () => {
+    await ensureBundles();
     // One after the other: two packagings of one service folder at once get in each other's way.
     plain = await packageService();
     variant = await packageService([
@@ -99,17 +138,31 @@ describe('The packaged CloudFormation template', () => {
       'idempotency=on',
       'idempotencyLifetimeSeconds=3600',
       'mergeBroadcasts=true',
+      'alarmSubscriptionEndpoint=ops@example.com',
+      'failureAlarmTopicArn=arn:aws:sns:eu-west-1:111122223333:pager',
+      'eventBusName=chat-events',
+      'queueMaxReceiveCount=7',
     ]);
   }, 120_000);
   afterAll(async () => {
     await Promise.all([plain, variant].map(({ dir }) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(placeholders.map((file) => rm(file, { force: true })));
   });
 
-  it('has the four send functions and the fan-out on nodejs24.x, arm64, each with its own bundle and handler', () => {
+  it('has the four send functions, the fan-out and its report functions on nodejs24.x, arm64, each with its own bundle and handler', () => {
     const functions = ofType(plain.template, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id).sort()).toStrictEqual(
-      [...Object.keys(FUNCTIONS), 'FanOutGroupMsg'].map((name) => `${name}LambdaFunction`).sort(),
+      Object.keys(DIST)
+        .map((name) => `${name}LambdaFunction`)
+        .sort(),
     );
+    for (const [name, dist] of Object.entries(DIST)) {
+      expect(plain.template.Resources[`${name}LambdaFunction`]?.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: `dist/${dist}/index.handler`,
+      });
+    }
     for (const [name, { dist }] of Object.entries(FUNCTIONS)) {
       const fn = plain.template.Resources[`${name}LambdaFunction`]?.Properties;
       expect(fn).toMatchObject({
@@ -150,7 +203,7 @@ describe('The packaged CloudFormation template', () => {
       expect(file).toMatch(/^dist\/send-text-msg\/(chunks\/)?[\w.-]+\.mjs(\.map)?$/);
   });
 
-  it('routes the five paths, every one with AWS_IAM authorization', () => {
+  it('routes the seven paths, every one with AWS_IAM authorization', () => {
     const routes = ofType(plain.template, 'AWS::ApiGatewayV2::Route').map(
       ([, route]) => route.Properties,
     );
@@ -162,7 +215,7 @@ describe('The packaged CloudFormation template', () => {
     const routes = ofType(variant.template, 'AWS::ApiGatewayV2::Route').map(
       ([, route]) => route.Properties,
     );
-    expect(routes).toHaveLength(5);
+    expect(routes).toHaveLength(7);
     for (const route of routes) expect(route.AuthorizationType).toBe('JWT');
     const [[, authorizer]] = ofType(variant.template, 'AWS::ApiGatewayV2::Authorizer') as [
       [string, Resource],
@@ -185,26 +238,37 @@ describe('The packaged CloudFormation template', () => {
     }
   });
 
-  it('lets the functions read exactly the one secret, and decrypt only with a configured key', () => {
-    const role = plain.template.Resources.IamRoleLambdaExecution?.Properties;
-    const statements = role?.Policies.flatMap((policy: Policy) => policy.PolicyDocument.Statement);
-    const actions = statements.flatMap((statement: Statement) => asList(statement.Action)).sort();
-    expect([...new Set(actions)]).toStrictEqual([
-      'logs:CreateLogGroup',
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'logs:TagResource',
-      'secretsmanager:GetSecretValue',
-      'sqs:ChangeMessageVisibility',
-      'sqs:DeleteMessage',
-      'sqs:GetQueueAttributes',
-      'sqs:ReceiveMessage',
-      'sqs:SendMessage',
-    ]);
-    const secret = statements.find((statement: Statement) =>
-      asList(statement.Action).includes('secretsmanager:GetSecretValue'),
-    );
-    expect(secret.Resource).toStrictEqual({
+  it('gives each function a role of its own, and no shared execution role', () => {
+    expect(plain.template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const [name, role] of Object.entries(ROLES)) {
+      expect(plain.template.Resources[`${name}LambdaFunction`]?.Properties.Role).toStrictEqual({
+        'Fn::GetAtt': [role, 'Arn'],
+      });
+      expect(
+        plain.template.Resources[role]?.Properties.AssumeRolePolicyDocument.Statement,
+      ).toStrictEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]);
+    }
+    expect(new Set(Object.values(ROLES)).size).toBe(Object.keys(ROLES).length);
+    // Each event source mapping waits for its function's role, which holds its queue permissions.
+    for (const name of Object.keys(FUNCTIONS)) {
+      const [[, mapping]] = ofType(plain.template, 'AWS::Lambda::EventSourceMapping').filter(
+        ([, candidate]) =>
+          candidate.Properties.FunctionName['Fn::GetAtt'][0] === `${name}LambdaFunction`,
+      ) as [[string, Resource]];
+      expect(asList((mapping as Resource & { DependsOn: unknown }).DependsOn)).toContain(
+        ROLES[name],
+      );
+    }
+  });
+
+  it('grants each role exactly what its function calls, on its own resources only', () => {
+    const secret = {
       'Fn::If': [
         'SecretIdIsArn',
         'tencent-chat/admin',
@@ -214,34 +278,134 @@ describe('The packaged CloudFormation template', () => {
           ),
         },
       ],
-    });
-    const sqs = statements.filter((statement: Statement) => statement.Action === 'sqs:SendMessage');
-    for (const statement of sqs)
-      expect(statement.Resource).toStrictEqual({ 'Fn::GetAtt': ['FailedSendsQueue', 'Arn'] });
-    const queueActions = statements.filter((statement: Statement) =>
-      asList(statement.Action).some((action) =>
-        ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage'].includes(String(action)),
-      ),
-    );
-    for (const statement of queueActions)
-      expect(asList(statement.Resource).sort(byJson)).toStrictEqual(SEND_QUEUE_ARNS);
-    // Conditions: a name is not an ARN, and without a key the KMS policy is not created.
-    expect(plain.template.Conditions.HasSecretKmsKey).toStrictEqual({
-      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
-    });
-    expect(plain.template.Resources.SecretKmsDecryptPolicy?.Condition).toBe('HasSecretKmsKey');
+    };
+    const arn = (resource: string) => ({ 'Fn::GetAtt': [resource, 'Arn'] });
+    const consumer = [
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ];
+    const sender = (name: string) => [
+      { actions: ['secretsmanager:GetSecretValue'], resource: secret },
+      { actions: consumer, resource: arn(`${name}Queue`) },
+    ];
+    const expected: Record<string, { actions: string[]; resource: unknown }[]> = {
+      SendGroupMsg: [
+        ...sender('SendGroupMsg'),
+        {
+          actions: [
+            'dynamodb:BatchGetItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ],
+          resource: arn('FanoutTable'),
+        },
+        {
+          actions: ['events:PutEvents'],
+          resource: {
+            'Fn::Sub': cloudFormationSub(
+              'arn:%{AWS::Partition}:events:%{AWS::Region}:%{AWS::AccountId}:event-bus/default',
+            ),
+          },
+        },
+      ],
+      SendBroadcastMsg: sender('SendBroadcastMsg'),
+      SendTextMsg: sender('SendTextMsg'),
+      SendCustomMsg: sender('SendCustomMsg'),
+      FanOutGroupMsg: [
+        { actions: ['sqs:SendMessage'], resource: arn('SendGroupMsgQueue') },
+        { actions: ['dynamodb:PutItem'], resource: arn('FanoutTable') },
+      ],
+      GetGroupFanout: [
+        {
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+          resource: arn('FanoutTable'),
+        },
+      ],
+      CancelGroupFanout: [
+        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arn('FanoutTable') },
+      ],
+    };
+    for (const [name, role] of Object.entries(ROLES)) {
+      const statements: Statement[] = plain.template.Resources[role]?.Properties.Policies.flatMap(
+        (policy: Policy) => policy.PolicyDocument.Statement,
+      );
+      const granted = statements.map((statement) => ({
+        actions: asList(statement.Action).map(String).sort(),
+        resource: statement.Resource,
+      }));
+      const common = [
+        {
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resource: {
+            'Fn::Sub': cloudFormationSub(
+              `arn:%{AWS::Partition}:logs:%{AWS::Region}:%{AWS::AccountId}:log-group:/aws/lambda/tencent-chat-sender-prod-${DIST[name]}:*`,
+            ),
+          },
+        },
+        // The on-failure destination of its asynchronous invocations.
+        { actions: ['sqs:SendMessage'], resource: arn('FailedSendsQueue') },
+      ];
+      expect({ name, granted: granted.sort(byJson) }).toStrictEqual({
+        name,
+        granted: [...common, ...(expected[name] ?? [])].sort(byJson),
+      });
+      for (const statement of statements) expect(statement.Effect).toBe('Allow');
+    }
   });
 
-  it('with a secret ARN and a customer key, grants that ARN and kms:Decrypt on that key through Secrets Manager', () => {
-    const statements =
-      variant.template.Resources.IamRoleLambdaExecution?.Properties.Policies[0].PolicyDocument
-        .Statement;
-    const secret = statements.find((statement: Statement) =>
+  it('puts the configured event bus into send-group-msg’s variable and its PutEvents grant alone', () => {
+    const variables = (template: Template) =>
+      template.Resources.SendGroupMsgLambdaFunction?.Properties.Environment.Variables;
+    expect(variables(plain.template)).toMatchObject({
+      TENCENT_CHAT_EVENT_BUS: 'default',
+      TENCENT_CHAT_QUEUE_MAX_RECEIVES: '10',
+      TENCENT_CHAT_FANOUT_TABLE: 'tencent-chat-sender-prod-fanouts',
+    });
+    expect(variables(variant.template)).toMatchObject({
+      TENCENT_CHAT_EVENT_BUS: 'chat-events',
+      TENCENT_CHAT_QUEUE_MAX_RECEIVES: '7',
+    });
+    expect(
+      Number(
+        variant.template.Resources.SendGroupMsgQueue?.Properties.RedrivePolicy.maxReceiveCount,
+      ),
+    ).toBe(7);
+    const events = statementsOf(variant.template).filter((statement) =>
+      asList(statement.Action).some((action) => String(action).startsWith('events:')),
+    );
+    expect(events).toStrictEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: {
+          'Fn::Sub': cloudFormationSub(
+            'arn:%{AWS::Partition}:events:%{AWS::Region}:%{AWS::AccountId}:event-bus/chat-events',
+          ),
+        },
+      },
+    ]);
+  });
+
+  it('with a secret ARN and a customer key, grants that ARN and kms:Decrypt on that key through Secrets Manager, to the senders only', () => {
+    for (const name of Object.keys(FUNCTIONS)) {
+      const statements =
+        variant.template.Resources[ROLES[name] as string]?.Properties.Policies[0].PolicyDocument
+          .Statement;
+      const secret = statements.find((statement: Statement) =>
+        asList(statement.Action).includes('secretsmanager:GetSecretValue'),
+      );
+      expect(secret.Resource['Fn::If'][1]).toBe(
+        'arn:aws:secretsmanager:eu-west-1:111122223333:secret:chat-AbCdEf',
+      );
+    }
+    const readers = statementsOf(variant.template).filter((statement) =>
       asList(statement.Action).includes('secretsmanager:GetSecretValue'),
     );
-    expect(secret.Resource['Fn::If'][1]).toBe(
-      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:chat-AbCdEf',
-    );
+    expect(readers).toHaveLength(4);
     expect(variant.template.Conditions.SecretIdIsArn).toStrictEqual({
       'Fn::Equals': [
         {
@@ -258,22 +422,31 @@ describe('The packaged CloudFormation template', () => {
         'arn',
       ],
     });
-    const kms =
-      variant.template.Resources.SecretKmsDecryptPolicy?.Properties.PolicyDocument.Statement[0];
-    expect(kms).toMatchObject({
+    const kms = variant.template.Resources.SecretKmsDecryptPolicy?.Properties;
+    expect(kms?.PolicyDocument.Statement[0]).toMatchObject({
       Action: 'kms:Decrypt',
       Resource: 'arn:aws:kms:eu-west-1:111122223333:key/1234',
     });
+    expect(kms?.Roles).toStrictEqual(Object.keys(FUNCTIONS).map((name) => ({ Ref: ROLES[name] })));
     expect(variant.template.Conditions.HasSecretKmsKey).toStrictEqual({
       'Fn::Not': [{ 'Fn::Equals': ['arn:aws:kms:eu-west-1:111122223333:key/1234', ''] }],
     });
+    // Conditions: a name is not an ARN, and without a key the KMS policy is not created.
+    expect(plain.template.Conditions.HasSecretKmsKey).toStrictEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
+    expect(plain.template.Resources.SecretKmsDecryptPolicy?.Condition).toBe('HasSecretKmsKey');
   });
 
-  it('keeps asynchronous retries inside the five-minute window and every failure in a queue', () => {
+  it('keeps every function’s failed asynchronous invocations, the fan-out’s and the reports’ included, within the five-minute window', () => {
     const configs = ofType(plain.template, 'AWS::Lambda::EventInvokeConfig').map(
       ([, config]) => config.Properties,
     );
-    expect(configs).toHaveLength(4);
+    expect(configs.map((config) => config.FunctionName.Ref).sort()).toStrictEqual(
+      Object.keys(ROLES)
+        .map((name) => `${name}LambdaFunction`)
+        .sort(),
+    );
     for (const config of configs) {
       expect(config.MaximumEventAgeInSeconds).toBeLessThanOrEqual(300);
       expect(config.MaximumRetryAttempts).toBe(2);
@@ -284,12 +457,6 @@ describe('The packaged CloudFormation template', () => {
     expect(plain.template.Resources.FailedSendsQueue?.Properties.MessageRetentionPeriod).toBe(
       1_209_600,
     );
-    expect(plain.template.Resources.FailedSendsAlarm?.Properties).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
   });
 
   it('has a disabled broadcast schedule whose input is the envelope keyed by the scheduled time', () => {
@@ -327,7 +494,7 @@ describe('The packaged CloudFormation template', () => {
     const groups = ofType(plain.template, 'AWS::Logs::LogGroup').map(
       ([, group]) => group.Properties,
     );
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(7);
     for (const group of groups) expect(group.RetentionInDays).toBe(30);
   });
 
@@ -365,9 +532,11 @@ describe('The packaged CloudFormation template', () => {
     });
   });
 
-  it('lets the functions get, put, update and delete items of that table alone', () => {
+  it('lets the four senders get, put, update and delete items of that table alone', () => {
     const policy = variant.template.Resources.IdempotencyTablePolicy?.Properties;
-    expect(policy?.Roles).toStrictEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    expect(policy?.Roles).toStrictEqual(
+      Object.keys(FUNCTIONS).map((name) => ({ Ref: ROLES[name] })),
+    );
     expect(policy?.PolicyDocument.Statement).toStrictEqual([
       {
         Effect: 'Allow',
@@ -380,10 +549,32 @@ describe('The packaged CloudFormation template', () => {
         Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
       },
     ]);
+    // Besides it, only the fan-out table's grants, and no statement on any other table.
     const dynamoStatements = statementsOf(variant.template).filter((statement) =>
       asList(statement.Action).some((action) => String(action).startsWith('dynamodb:')),
     );
-    expect(dynamoStatements).toHaveLength(1);
+    const tables = dynamoStatements.map((statement) => JSON.stringify(statement.Resource));
+    expect(tables.filter((table) => table.includes('IdempotencyTable'))).toHaveLength(1);
+    expect(tables.filter((table) => !table.includes('IdempotencyTable'))).toStrictEqual(
+      Array(4).fill(JSON.stringify({ 'Fn::GetAtt': ['FanoutTable', 'Arn'] })),
+    );
+  });
+
+  it('always has the fan-out table, on-demand, with a TTL on expiration, named in the functions that use it', () => {
+    expect(plain.template.Resources.FanoutTable?.Condition).toBeUndefined();
+    expect(plain.template.Resources.FanoutTable?.Properties).toMatchObject({
+      TableName: 'tencent-chat-sender-prod-fanouts',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+    for (const name of ['SendGroupMsg', 'FanOutGroupMsg', 'GetGroupFanout', 'CancelGroupFanout']) {
+      expect(
+        plain.template.Resources[`${name}LambdaFunction`]?.Properties.Environment.Variables
+          .TENCENT_CHAT_FANOUT_TABLE,
+      ).toBe('tencent-chat-sender-prod-fanouts');
+    }
   });
   describe('queue mode', () => {
     const sendQueues = Object.keys(FUNCTIONS);
@@ -410,20 +601,6 @@ describe('The packaged CloudFormation template', () => {
         const timeout = plain.template.Resources[`${name}LambdaFunction`]?.Properties.Timeout;
         const visibility = plain.template.Resources[`${name}Queue`]?.Properties.VisibilityTimeout;
         expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
-      }
-    });
-
-    it('alarms as soon as a dead-letter queue holds a message', () => {
-      for (const name of sendQueues) {
-        expect(plain.template.Resources[`${name}DeadLetterAlarm`]?.Properties).toMatchObject({
-          Namespace: 'AWS/SQS',
-          MetricName: 'ApproximateNumberOfMessagesVisible',
-          Dimensions: [
-            { Name: 'QueueName', Value: { 'Fn::GetAtt': [`${name}DeadLetterQueue`, 'QueueName'] } },
-          ],
-          Threshold: 0,
-          ComparisonOperator: 'GreaterThanThreshold',
-        });
       }
     });
 
@@ -459,7 +636,7 @@ describe('The packaged CloudFormation template', () => {
       expect(variables(variant.template).TENCENT_CHAT_QUEUE_MERGE_BROADCASTS).toBe('true');
     });
 
-    it('gives the fan-out its own role: logs, and SendMessage on the send-group-msg queue only', () => {
+    it('gives the fan-out 20 s, 1024 MB and the send-group-msg queue’s URL', () => {
       const fn = plain.template.Resources.FanOutGroupMsgLambdaFunction?.Properties;
       expect(fn).toMatchObject({
         Handler: `dist/${FAN_OUT.dist}/index.handler`,
@@ -470,24 +647,189 @@ describe('The packaged CloudFormation template', () => {
       expect(fn?.Environment.Variables.TENCENT_CHAT_GROUP_QUEUE_URL).toStrictEqual({
         Ref: 'SendGroupMsgQueue',
       });
-      const statements = plain.template.Resources.FanOutRole?.Properties.Policies.flatMap(
-        (policy: Policy) => policy.PolicyDocument.Statement,
+    });
+  });
+
+  describe('alarms and the dashboard', () => {
+    const alarms = (template: Template) =>
+      Object.fromEntries(ofType(template, 'AWS::CloudWatch::Alarm'));
+    const notifies = [
+      { Ref: 'AlarmTopic' },
+      { 'Fn::If': ['HasFailureAlarmTopic', '', { Ref: 'AWS::NoValue' }] },
+    ];
+
+    it('creates one topic, subscribes the configured endpoint to it, and sends every alarm there (and to an existing topic when given)', () => {
+      expect(ofType(plain.template, 'AWS::SNS::Topic').map(([id]) => id)).toStrictEqual([
+        'AlarmTopic',
+      ]);
+      // No endpoint, no subscription; with one, an e-mail subscription to the topic.
+      expect(plain.template.Conditions.HasAlarmSubscription).toStrictEqual({
+        'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+      });
+      const subscription = variant.template.Resources.AlarmSubscription;
+      expect(subscription?.Condition).toBe('HasAlarmSubscription');
+      expect(subscription?.Properties).toStrictEqual({
+        TopicArn: { Ref: 'AlarmTopic' },
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+      });
+      expect(variant.template.Conditions.HasAlarmSubscription).toStrictEqual({
+        'Fn::Not': [{ 'Fn::Equals': ['ops@example.com', ''] }],
+      });
+      for (const alarm of Object.values(alarms(plain.template))) {
+        expect(alarm.Properties.AlarmActions).toStrictEqual(notifies);
+        expect(alarm.Properties.OKActions).toStrictEqual(notifies);
+      }
+      const pager = 'arn:aws:sns:eu-west-1:111122223333:pager';
+      for (const alarm of Object.values(alarms(variant.template)))
+        expect(alarm.Properties.AlarmActions[1]['Fn::If'][1]).toBe(pager);
+      expect(variant.template.Conditions.HasFailureAlarmTopic).toStrictEqual({
+        'Fn::Not': [{ 'Fn::Equals': [pager, ''] }],
+      });
+    });
+
+    it('alarms as soon as a dead-letter queue or the failed-sends queue holds a message', () => {
+      const queues = [
+        ...Object.keys(FUNCTIONS).map((name) => `${name}DeadLetterQueue`),
+        'FailedSendsQueue',
+      ];
+      const byQueue = Object.values(alarms(plain.template)).filter(
+        (alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
       );
       expect(
-        statements.filter((statement: Statement) => !String(statement.Action).startsWith('logs:')),
-      ).toStrictEqual([
-        {
-          Effect: 'Allow',
-          Action: 'sqs:SendMessage',
-          Resource: { 'Fn::GetAtt': ['SendGroupMsgQueue', 'Arn'] },
-        },
-      ]);
-      const logs = statements.find((statement: Statement) =>
-        asList(statement.Action).includes('logs:PutLogEvents'),
+        byQueue.map((alarm) => alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort(),
+      ).toStrictEqual(queues.sort());
+      for (const alarm of byQueue) {
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          Statistic: 'Maximum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+        expect(alarm.Properties.Dimensions[0].Name).toBe('QueueName');
+      }
+    });
+
+    it('alarms on each function’s errors and throttles', () => {
+      for (const metric of ['Errors', 'Throttles']) {
+        const watched = Object.values(alarms(plain.template)).filter(
+          (alarm) => alarm.Properties.MetricName === metric,
+        );
+        expect(watched.map((alarm) => alarm.Properties.Dimensions).sort(byJson)).toStrictEqual(
+          Object.keys(ROLES)
+            .map((name) => [{ Name: 'FunctionName', Value: { Ref: `${name}LambdaFunction` } }])
+            .sort(byJson),
+        );
+        for (const alarm of watched)
+          expect(alarm.Properties).toMatchObject({
+            Namespace: 'AWS/Lambda',
+            Statistic: 'Sum',
+            Threshold: 0,
+            ComparisonOperator: 'GreaterThanThreshold',
+          });
+      }
+    });
+
+    it('alarms on a backlog: the oldest message of each send queue older than the threshold, five minutes running', () => {
+      const backlog = Object.values(alarms(plain.template)).filter(
+        (alarm) => alarm.Properties.MetricName === 'ApproximateAgeOfOldestMessage',
       );
-      expect(logs.Resource['Fn::Sub']).toContain(
-        '/aws/lambda/tencent-chat-sender-prod-fan-out-group-msg:',
+      expect(
+        backlog.map((alarm) => alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort(),
+      ).toStrictEqual(
+        Object.keys(FUNCTIONS)
+          .map((name) => `${name}Queue`)
+          .sort(),
       );
+      for (const alarm of backlog)
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          Statistic: 'Maximum',
+          Period: 60,
+          EvaluationPeriods: 5,
+          Threshold: 600,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+    });
+
+    it('alarms on MessagesFailed with the namespace and dimensions the product actually writes', () => {
+      // What the product writes for one failed send: its blob's namespace and dimension set.
+      const output = captureOutput();
+      try {
+        recordSend(
+          failureResult(
+            'send_group_msg',
+            {
+              code: 'UPSTREAM_UNAVAILABLE',
+              message: 'down',
+              retryable: true,
+              details: [],
+            } as never,
+            1,
+          ),
+          { attempts: 1, upstreamMs: 5 },
+        );
+      } finally {
+        output.restore();
+      }
+      const blob = output
+        .lines()
+        .map((line) => JSON.parse(line))
+        .find((candidate) => candidate.MessagesFailed !== undefined);
+      const [written] = blob._aws.CloudWatchMetrics;
+      const variables =
+        plain.template.Resources.SendGroupMsgLambdaFunction?.Properties.Environment.Variables;
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe(written.Namespace);
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe(blob.service);
+
+      const alarm = alarms(plain.template).MessagesFailedAlarm?.Properties;
+      expect(alarm?.MetricName).toBeUndefined();
+      const [query] = alarm?.Metrics ?? [];
+      const match =
+        /^SELECT SUM\(MessagesFailed\) FROM SCHEMA\("([^"]+)", ([\w, ]+)\) WHERE service = '([^']+)'$/.exec(
+          query.Expression,
+        );
+      expect(match).not.toBeNull();
+      const [, namespace, keys, service] = match as RegExpExecArray;
+      expect(namespace).toBe(written.Namespace);
+      expect(written.Dimensions.map((set: string[]) => [...set].sort())).toContainEqual(
+        keys?.split(', ').sort(),
+      );
+      expect(service).toBe(blob.service);
+      expect(query).toMatchObject({ Period: 300, ReturnData: true });
+      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    });
+
+    it('has one dashboard: sends, failures by code, retries, queue depth and age, duration per function, fan-out progress', () => {
+      const [[, dashboard]] = ofType(plain.template, 'AWS::CloudWatch::Dashboard') as [
+        [string, Resource],
+      ];
+      const body = JSON.parse(dashboard.Properties.DashboardBody['Fn::Sub']);
+      const widgets: { type: string; properties: { title: string } }[] = body.widgets;
+      const titled = (words: RegExp) => {
+        const widget = widgets.find((candidate) => words.test(candidate.properties.title));
+        expect(widget, String(words)).toBeDefined();
+        // The widget as text, its expressions' quotes unescaped.
+        return JSON.stringify(widget?.properties).replaceAll('\\"', '"');
+      };
+      expect(titled(/sent/i)).toContain('MetricName="MessagesSent"');
+      expect(titled(/failed.*error code/i)).toContain(
+        '{TencentChatSender,command,errorCode,service}',
+      );
+      expect(titled(/retries/i)).toContain('MetricName="Retries"');
+      const depth = titled(/depth/i);
+      const age = titled(/age of the oldest/i);
+      for (const queue of Object.values(FUNCTIONS)) {
+        expect(depth).toContain(`"tencent-chat-sender-prod-${queue.dist}"`);
+        expect(depth).toContain(`"tencent-chat-sender-prod-${queue.dist}-dlq"`);
+        expect(age).toContain(`"tencent-chat-sender-prod-${queue.dist}"`);
+      }
+      const duration = titled(/duration/i);
+      for (const dist of Object.values(DIST))
+        expect(duration).toContain(`"tencent-chat-sender-prod-${dist}"`);
+      expect(titled(/fan-out progress/i)).toContain('NumberOfMessagesDeleted');
     });
   });
 });
