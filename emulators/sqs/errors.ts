@@ -32,6 +32,7 @@ const ERRORS = {
   InvalidAttributeValue: { code: 'InvalidAttributeValue', status: 400 },
   InvalidMessageContents: { code: 'InvalidMessageContents', status: 400 },
   InvalidParameterValue: { code: 'InvalidParameterValue', status: 400 },
+  ResourceNotFoundException: { code: 'ResourceNotFoundException', status: 400 },
   MissingParameter: { code: 'MissingParameter', status: 400 },
   UnsupportedOperation: { code: 'AWS.SimpleQueueService.UnsupportedOperation', status: 400 },
   InternalError: { code: 'InternalError', status: 500 },

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type LoopbackServer, readBody, startLoopbackServer } from '../loopback-server.ts';
 import { MESSAGE_ACTIONS } from './actions-messages.ts';
+import { MOVE_ACTIONS } from './actions-move.ts';
 import { QUEUE_ACTIONS } from './actions-queues.ts';
 import type { ActionContext, Input } from './context.ts';
 import { createFaults, type Faults, handleControl } from './control.ts';
@@ -13,7 +14,7 @@ import { createQueue, createState, type Queue, type SqsState } from './state.ts'
  * A loopback stand-in for Amazon SQS speaking the AWS JSON 1.0 protocol that `@aws-sdk/client-sqs`
  * v3 sends (`x-amz-target: AmazonSQS.<Action>`), reached through AWS_ENDPOINT_URL_SQS or the
  * client's `endpoint`. Standard queues only; no authentication is checked. A control endpoint under
- * /_control/ injects faults and shows the queues (see control.ts).
+ * /_control/ injects faults and shows the queues (see control.ts). Dead-letter queue redrive: actions-move.ts.
  */
 
 interface RunningSqs extends LoopbackServer {
@@ -24,7 +25,7 @@ interface RunningSqs extends LoopbackServer {
   createQueue: (name: string, attributes?: Record<string, string>) => Queue;
 }
 
-const ACTIONS = { ...QUEUE_ACTIONS, ...MESSAGE_ACTIONS };
+const ACTIONS = { ...QUEUE_ACTIONS, ...MESSAGE_ACTIONS, ...MOVE_ACTIONS };
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 const answer = (response: ServerResponse, status: number, body: unknown, headers = {}): void => {
