@@ -59,15 +59,15 @@ const DIST: Record<string, string> = {
 const placeholders: string[] = [];
 const ensureBundles = async (): Promise<void> => {
   for (const { dist } of Object.values(REPORTS)) {
-    const file = join('dist', dist, 'index.mjs');
-    const present = await access(file).then(
+    const folder = join('dist', dist);
+    const present = await access(join(folder, 'index.mjs')).then(
       () => true,
       () => false,
     );
     if (present) continue;
-    await mkdir(join('dist', dist), { recursive: true });
-    await writeFile(file, 'export const handler = async () => ({});\n');
-    placeholders.push(file);
+    const created = await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'index.mjs'), 'export const handler = async () => ({});\n');
+    placeholders.push(created ? folder : join(folder, 'index.mjs'));
   }
 };
 
@@ -146,7 +146,7 @@ describe('The packaged CloudFormation template', () => {
   }, 120_000);
   afterAll(async () => {
     await Promise.all([plain, variant].map(({ dir }) => rm(dir, { recursive: true, force: true })));
-    await Promise.all(placeholders.map((file) => rm(file, { force: true })));
+    await Promise.all(placeholders.map((path) => rm(path, { recursive: true, force: true })));
   });
 
   it('has the four send functions, the fan-out and its report functions on nodejs24.x, arm64, each with its own bundle and handler', () => {
