@@ -1,9 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Command } from '../commands/command.ts';
-import { readConfig, readQueueConfig } from '../config.ts';
+import { readConfig, readFanOutConfig, readQueueConfig } from '../config.ts';
 import { remainingMs } from '../deadline.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
+import type { FanOutGroup, FanOutReports } from '../fan-out/consumer.ts';
 import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
@@ -54,6 +55,19 @@ const readOnce = (record: SqsRecordLike): (() => Invocation) => {
   };
 };
 
+/** The fan-out reports, when the batch holds a fan-out's records and the table is set. */
+const fanOutReportsFor = async (
+  commandName: string,
+  records: SQSRecord[],
+): Promise<FanOutReports | undefined> => {
+  if (commandName !== 'send_group_msg') return undefined;
+  if (!records.some((record) => record.messageAttributes?.fanoutId?.stringValue)) return undefined;
+  const config = readFanOutConfig();
+  if (config.table === undefined) return undefined;
+  const { createFanOutReports } = await import('../fan-out/consumer.ts');
+  return createFanOutReports({ ...config, table: config.table });
+};
+
 const groupIdOf = (read: () => Invocation): string | undefined => {
   try {
     const { request } = read();
@@ -74,9 +88,13 @@ const processSqsBatch = async <Request extends object>(
   event: SQSEvent,
   context: Context,
 ): Promise<SQSBatchResponse> => {
-  const config = (() => {
+  const config = await (async () => {
     try {
-      return { ...readConfig(), ...readQueueConfig() };
+      return {
+        ...readConfig(),
+        ...readQueueConfig(),
+        reports: await fanOutReportsFor(command.name, event.Records),
+      };
     } catch (error) {
       return error as Error;
     }
@@ -97,17 +115,41 @@ const processSqsBatch = async <Request extends object>(
   const unsent = new Map<string, Unsent>();
   const reads = new Map(event.Records.map((record) => [record.messageId, readOnce(record)]));
 
-  /** One paced send; resolves with why it was not sent, or undefined when it was. */
+  /**
+   * One paced send; resolves with why it was not sent, or undefined when it was (or when its
+   * fan-out was cancelled: the group is then counted cancelled). A fan-out's group is counted in
+   * its report before the record is let go; a report that cannot be written sends it back.
+   */
   const pacedSend = async (
     read: () => Invocation,
     fanoutId: string | undefined,
+    receiveCount = 1,
   ): Promise<Unsent | undefined> => {
-    if (!(await pace.take(groupIdOf(read), stopAt))) return { kind: 'requeue', delaySeconds: 0 };
+    const groupId = groupIdOf(read);
+    const group: FanOutGroup | undefined =
+      config.reports && fanoutId !== undefined && groupId !== undefined
+        ? { fanoutId, groupId, receiveCount }
+        : undefined;
+    const { reports } = config;
+    try {
+      if (group && reports && (await reports.cancelled(group, { fresh: false }))) return undefined;
+      if (!(await pace.take(groupId, stopAt))) return { kind: 'requeue', delaySeconds: 0 };
+      if (group && reports && (await reports.cancelled(group, { fresh: true }))) return undefined;
+    } catch (error) {
+      return reportFailure(error, fanoutId);
+    }
     const result = await sendOne(command, read, context, {
       eventKind: 'sqs',
       maxRetries: 0,
       ...(fanoutId !== undefined && { fanoutId }),
     });
+    if (group && reports) {
+      try {
+        await reports.record(group, result);
+      } catch (error) {
+        return reportFailure(error, fanoutId);
+      }
+    }
     if (result.ok) return undefined;
     if (result.error.code === 'RATE_LIMITED') {
       pace.slowDown(RATE_LIMIT_PAUSE_MS);
@@ -142,6 +184,7 @@ const processSqsBatch = async <Request extends object>(
       : await pacedSend(
           reads.get(record.messageId) ?? readOnce(record),
           record.messageAttributes?.fanoutId?.stringValue,
+          Number(record.attributes?.ApproximateReceiveCount ?? '1'),
         );
     if (why === undefined) return;
     unsent.set(record.messageId, why);
@@ -154,6 +197,16 @@ const processSqsBatch = async <Request extends object>(
     throwOnFullBatchFailure: false,
   });
   return giveBack(command.name, event.Records, response, unsent);
+};
+
+/** The fan-out report could not be read or written: the record comes back later. */
+const reportFailure = (error: unknown, fanoutId: string | undefined): Unsent => {
+  logger.warn('Fan-out report not updated; the record goes back to the queue', {
+    fanoutId,
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: error instanceof Error ? error.message : String(error),
+  });
+  return { kind: 'failed', code: 'UPSTREAM_UNAVAILABLE' };
 };
 
 /** Requeues what pacing held back, and sets when SQS shows each failed record again. */
