@@ -1,4 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDynamoDb, startDynamoDb } from '../../emulators/dynamodb/server.ts';
@@ -9,6 +10,7 @@ import {
   startEventSourceMapping,
 } from '../../emulators/sqs/event-source-mapping.ts';
 import { type RunningSqs, startSqs } from '../../emulators/sqs/server.ts';
+import { loadOpenApi } from '../support/openapi.ts';
 import { type CapturedOutput, captureOutput } from '../support/output.ts';
 import { type Handler, lambdaContext, type Stack, startStack } from '../support/stack.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -206,6 +208,13 @@ describe('Fan-out reports with the built bundles', () => {
     });
     const delivered = stack.tencent.emulator.messages.flatMap((message) => message.targets);
     expect(delivered.sort()).toStrictEqual([...KNOWN].sort());
+    // As openapi.yaml documents them
+    const { schemas } = (await loadOpenApi()).resolved.components as {
+      schemas: Record<string, object>;
+    };
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    expect(ajv.validate(schemas.FanOutReport ?? {}, final), ajv.errorsText()).toBe(true);
+    expect(ajv.validate(schemas.FanOutFinishedDetail ?? {}, events.events[0]?.detail)).toBe(true);
   }, 120_000);
 
   it('stops every send after a cancel answers, and the counts add up (HTTP)', async () => {
