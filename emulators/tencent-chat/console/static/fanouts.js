@@ -37,7 +37,10 @@ const counts = (report) =>
     ` of ${report.total}`,
   );
 
-const cancelButton = (report, message) =>
+/** The cancel's answer per fan-out: cards are redrawn as the report changes, answers stay. */
+const cancelAnswers = new Map();
+
+const cancelButton = (report) =>
   h(
     'button',
     {
@@ -48,14 +51,15 @@ const cancelButton = (report, message) =>
         event.target.disabled = true;
         const reply = await fetch(
           `/console/fanouts/${encodeURIComponent(report.fanoutId)}/cancel`,
-          {
-            method: 'POST',
-          },
+          { method: 'POST' },
         );
         const body = await reply.json();
-        message.textContent =
+        const text =
           body.error ??
           `DELETE answered HTTP ${body.status}: ${body.result?.state ?? body.result?.error?.code ?? ''}`;
+        cancelAnswers.set(report.fanoutId, text);
+        const shown = cards.get(report.fanoutId)?.querySelector('.cancel-answer');
+        if (shown) shown.textContent = text;
       },
     },
     'Cancel',
@@ -100,9 +104,6 @@ const eventBlock = (report) =>
 const cards = new Map();
 
 const card = (report) => {
-  const message = h('span', { class: 'cancel-answer', 'aria-live': 'polite' });
-  const previous = cards.get(report.fanoutId);
-  if (previous) message.textContent = previous.querySelector('.cancel-answer')?.textContent ?? '';
   return h(
     'article',
     { class: `fanout ${report.state}`, 'data-fanout': report.fanoutId },
@@ -111,8 +112,12 @@ const card = (report) => {
       {},
       h('h2', {}, report.fanoutId),
       h('span', { class: `state ${report.state}` }, report.state),
-      cancelButton(report, message),
-      message,
+      cancelButton(report),
+      h(
+        'span',
+        { class: 'cancel-answer', 'aria-live': 'polite' },
+        cancelAnswers.get(report.fanoutId) ?? '',
+      ),
     ),
     bar(report),
     counts(report),
