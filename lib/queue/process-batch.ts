@@ -1,10 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Command } from '../commands/command.ts';
-import { readConfig, readFanOutConfig, readQueueConfig } from '../config.ts';
+import { readConfig, readQueueConfig } from '../config.ts';
 import { remainingMs } from '../deadline.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
-import type { FanOutGroup, FanOutReports } from '../fan-out/consumer.ts';
+import { fanOutReportsFor, reportFailure } from '../fan-out/batch-reports.ts';
+import type { FanOutGroup } from '../fan-out/consumer.ts';
 import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
@@ -53,19 +54,6 @@ const readOnce = (record: SqsRecordLike): (() => Invocation) => {
     if ('error' in outcome) throw outcome.error;
     return outcome.invocation;
   };
-};
-
-/** The fan-out reports, when the batch holds a fan-out's records and the table is set. */
-const fanOutReportsFor = async (
-  commandName: string,
-  records: SQSRecord[],
-): Promise<FanOutReports | undefined> => {
-  if (commandName !== 'send_group_msg') return undefined;
-  if (!records.some((record) => record.messageAttributes?.fanoutId?.stringValue)) return undefined;
-  const config = readFanOutConfig();
-  if (config.table === undefined) return undefined;
-  const { createFanOutReports } = await import('../fan-out/consumer.ts');
-  return createFanOutReports({ ...config, table: config.table });
 };
 
 const groupIdOf = (read: () => Invocation): string | undefined => {
@@ -197,16 +185,6 @@ const processSqsBatch = async <Request extends object>(
     throwOnFullBatchFailure: false,
   });
   return giveBack(command.name, event.Records, response, unsent);
-};
-
-/** The fan-out report could not be read or written: the record comes back later. */
-const reportFailure = (error: unknown, fanoutId: string | undefined): Unsent => {
-  logger.warn('Fan-out report not updated; the record goes back to the queue', {
-    fanoutId,
-    errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: error instanceof Error ? error.message : String(error),
-  });
-  return { kind: 'failed', code: 'UPSTREAM_UNAVAILABLE' };
 };
 
 /** Requeues what pacing held back, and sets when SQS shows each failed record again. */

@@ -167,7 +167,7 @@ describe('Fan-out reports with the built bundles', () => {
       { request: { GroupIds: groups, Message }, idempotencyKey: 'acceptance' },
       lambdaContext(),
     );
-    await waitFor(async () => (await report('acceptance')).pending === 0, 60_000);
+    await waitFor(async () => (await report('acceptance')).pending === 0, 100_000);
     await waitFor(() => events.events.length > 0, 10_000);
     await sleep(1_000);
     const crashed = mappings[0]?.stats.errors;
@@ -215,7 +215,7 @@ describe('Fan-out reports with the built bundles', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     expect(ajv.validate(schemas.FanOutReport ?? {}, final), ajv.errorsText()).toBe(true);
     expect(ajv.validate(schemas.FanOutFinishedDetail ?? {}, events.events[0]?.detail)).toBe(true);
-  }, 120_000);
+  }, 150_000);
 
   it('stops every send after a cancel answers, and the counts add up (HTTP)', async () => {
     // Prepare: one slow consumer
