@@ -13,6 +13,8 @@ export const FUNCTIONS = [
   'send-text-msg',
   'send-custom-msg',
   'fan-out-group-msg',
+  'get-group-fanout',
+  'cancel-group-fanout',
 ];
 
 // tls-sig-api-v2 is CommonJS and calls require('crypto'); an ES module has no `require` unless

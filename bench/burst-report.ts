@@ -89,6 +89,28 @@ const printBurstTables = (burst: BurstResults): void => {
       ],
     ],
   );
+  const { report } = fanOut;
+  table(
+    `Fan-out report of ${fanOut.groups} groups (docs/fan-out-reports.md)`,
+    [
+      'table writes',
+      'writes per group',
+      'table reads',
+      'reads per group',
+      'finished events',
+      'last send to event ms',
+    ],
+    [
+      [
+        report.writes,
+        report.writesPerGroup,
+        report.reads,
+        report.readsPerGroup,
+        report.finishedEvents,
+        report.lastSendToEventMs ?? 'no event',
+      ],
+    ],
+  );
 };
 
 export type { BurstResults };

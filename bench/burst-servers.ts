@@ -1,4 +1,6 @@
-import { startLocalSecretsManager } from '../emulators/local-environment.ts';
+import { startDynamoDb } from '../emulators/dynamodb/server.ts';
+import { startEventBridge } from '../emulators/eventbridge/server.ts';
+import { LOCAL_FANOUT_TABLE, startLocalSecretsManager } from '../emulators/local-environment.ts';
 import { startSqs } from '../emulators/sqs/server.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
 import { errorCodeForTencent } from '../lib/tencent-codes.ts';
@@ -6,7 +8,8 @@ import { errorCodeForTencent } from '../lib/tencent-codes.ts';
 /**
  * The burst benchmark's servers, in a process of their own (as SQS and Tencent are elsewhere):
  * the Tencent emulator enforcing the limits it is given, with the benchmark's groups, the Secrets
- * Manager stand-in and the SQS stand-in. Prints the URLs as one JSON line; answers the
+ * Manager stand-in, the SQS stand-in, and the DynamoDB (fan-out table) and EventBridge stand-ins
+ * of the fan-out reports. Prints the URLs as one JSON line; answers the
  * benchmark's questions about what the emulator received over IPC.
  * Usage (spawned with an IPC channel): node bench/burst-servers.ts <settings JSON>
  */
@@ -23,7 +26,8 @@ interface ServerSettings {
 type Question =
   | { id: number; ask: 'reset' }
   | { id: number; ask: 'count'; prefix: string }
-  | { id: number; ask: 'targets' };
+  | { id: number; ask: 'targets' }
+  | { id: number; ask: 'report' };
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as ServerSettings;
 const tencent = await startTencentChatEmulator({
@@ -45,6 +49,8 @@ const tencent = await startTencentChatEmulator({
 });
 const secrets = await startLocalSecretsManager();
 const sqs = await startSqs();
+const dynamodb = await startDynamoDb({ tables: [LOCAL_FANOUT_TABLE] });
+const events = await startEventBridge();
 const { emulator } = tencent;
 
 const textsOf = (prefix: string): string[] =>
@@ -77,6 +83,16 @@ const answer = (question: Question): unknown => {
         rateLimitAnswers: rateLimitAnswers(),
       };
     }
+    case 'report': {
+      // Table operations so far, and the time from the last message Tencent took to the event.
+      const lastSendAt = Math.max(0, ...emulator.messages.map((message) => message.deliveredAt));
+      const finished = events.events.map((event) => Date.parse(event.time));
+      return {
+        operations: { ...dynamodb.operations },
+        finishedEvents: finished.length,
+        lastSendToEventMs: finished.length > 0 ? Math.max(...finished) - lastSendAt : undefined,
+      };
+    }
     case 'targets': {
       const targets = emulator.messages.flatMap((message) => message.targets);
       return {
@@ -92,6 +108,20 @@ process.on('message', (question: Question) => {
   process.send?.({ id: question.id, answer: answer(question) });
 });
 process.on('disconnect', () => {
-  Promise.all([tencent.close(), secrets.close(), sqs.close()]).then(() => process.exit(0));
+  Promise.all([
+    tencent.close(),
+    secrets.close(),
+    sqs.close(),
+    dynamodb.close(),
+    events.close(),
+  ]).then(() => process.exit(0));
 });
-console.log(JSON.stringify({ tencentUrl: tencent.url, secretsUrl: secrets.url, sqsUrl: sqs.url }));
+console.log(
+  JSON.stringify({
+    tencentUrl: tencent.url,
+    secretsUrl: secrets.url,
+    sqsUrl: sqs.url,
+    dynamodbUrl: dynamodb.url,
+    eventBridgeUrl: events.url,
+  }),
+);

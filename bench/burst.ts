@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { newContainer } from '../emulators/lambda-container.ts';
+import { LOCAL_FANOUT_TABLE } from '../emulators/local-environment.ts';
 import { startEventSourceMapping } from '../emulators/sqs/event-source-mapping.ts';
+import { type ReportFigures, reportCost } from './fanout-report-cost.ts';
 import { round } from './report.ts';
 import { environmentFor, lambdaContext } from './workload.ts';
 
@@ -67,12 +69,16 @@ const startServers = async (settings: BurstSettings) => {
     [join(root, 'bench/burst-servers.ts'), JSON.stringify(settings)],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
-  const urls = await new Promise<{ tencentUrl: string; secretsUrl: string; sqsUrl: string }>(
-    (resolve, reject) => {
-      child.stdout?.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString())));
-      child.once('exit', (code) => reject(new Error(`burst servers exited with ${code}`)));
-    },
-  );
+  const urls = await new Promise<{
+    tencentUrl: string;
+    secretsUrl: string;
+    sqsUrl: string;
+    dynamodbUrl: string;
+    eventBridgeUrl: string;
+  }>((resolve, reject) => {
+    child.stdout?.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString())));
+    child.once('exit', (code) => reject(new Error(`burst servers exited with ${code}`)));
+  });
   let next = 0;
   const pending = new Map<number, (answer: unknown) => void>();
   child.on('message', ({ id, answer }: { id: number; answer: unknown }) =>
@@ -284,6 +290,13 @@ const runBurst = async (settings: BurstSettings) => {
     // 3. A fan-out: the 202, then every group receiving the message once through the queue.
     await reset();
     process.env.TENCENT_CHAT_GROUP_QUEUE_URL = queue.url;
+    // With its report (docs/fan-out-reports.md): the writes it costs, and when its event comes.
+    Object.assign(process.env, {
+      TENCENT_CHAT_FANOUT_TABLE: LOCAL_FANOUT_TABLE,
+      AWS_ENDPOINT_URL_DYNAMODB: servers.urls.dynamodbUrl,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: servers.urls.eventBridgeUrl,
+    });
+    const before = await servers.ask<ReportFigures>({ ask: 'report' });
     const fanOut = await newContainer('fan-out-group-msg');
     startedAt = Date.now();
     // The deployed fan-out's timeout: 20 s.
@@ -298,7 +311,10 @@ const runBurst = async (settings: BurstSettings) => {
     const acceptedMs = Date.now() - startedAt;
     for (let progressAt = Date.now(), last = -1; ; await sleep(50)) {
       const { distinct } = await servers.ask<{ distinct: number }>({ ask: 'targets' });
-      if (distinct >= fanOutIds.length && (await depth(queue.url)) === 0) break;
+      const { finishedEvents } = await servers.ask<ReportFigures>({ ask: 'report' });
+      if (distinct >= fanOutIds.length && (await depth(queue.url)) === 0 && finishedEvents > 0) {
+        break;
+      }
       if (distinct !== last) [last, progressAt] = [distinct, Date.now()];
       else if (Date.now() - progressAt > 30_000) break;
     }
@@ -319,6 +335,11 @@ const runBurst = async (settings: BurstSettings) => {
       seconds: round(seconds),
       floorSeconds: round(fanOutIds.length / settings.limitPerSecond),
       timesFloor: round(seconds / (fanOutIds.length / settings.limitPerSecond)),
+      report: reportCost(
+        before,
+        await servers.ask<ReportFigures>({ ask: 'report' }),
+        fanOutIds.length,
+      ),
     };
     await mapping.stop();
 

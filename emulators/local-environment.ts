@@ -1,3 +1,4 @@
+import { type RunningEventBridge, startEventBridge } from './eventbridge/server.ts';
 import { type RunningSecretsManager, startSecretsManager } from './secrets-manager/server.ts';
 import { defaultAdminSecret } from './tencent-chat/emulator.ts';
 
@@ -8,8 +9,13 @@ import { defaultAdminSecret } from './tencent-chat/emulator.ts';
  */
 
 const LOCAL_SECRET_ID = 'tencent-chat/admin';
+/** The local stage's fan-out report table (serverless.yml names it the same way). */
+const LOCAL_FANOUT_TABLE = 'tencent-chat-sender-local-fanouts';
 
-const localAwsEnvironment = (secretsUrl: string): Record<string, string> => ({
+const localAwsEnvironment = (
+  secretsUrl: string,
+  { eventBridgeUrl }: { eventBridgeUrl?: string } = {},
+): Record<string, string> => ({
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
@@ -17,6 +23,8 @@ const localAwsEnvironment = (secretsUrl: string): Record<string, string> => ({
   // As the Lambda runtime sets it, so that cold starts are logged and counted.
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   TENCENT_CHAT_SECRET_ID: LOCAL_SECRET_ID,
+  // The finished events of fan-outs go to the EventBridge stand-in, which records them.
+  ...(eventBridgeUrl !== undefined && { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridgeUrl }),
 });
 
 /** The Secrets Manager stand-in holding the emulator's default admin secret as LOCAL_SECRET_ID. */
@@ -25,4 +33,15 @@ const startLocalSecretsManager = (
 ): Promise<RunningSecretsManager> =>
   startSecretsManager({ ...options, secrets: { [LOCAL_SECRET_ID]: defaultAdminSecret() } });
 
-export { LOCAL_SECRET_ID, localAwsEnvironment, startLocalSecretsManager };
+/** The EventBridge stand-in, recording the events it is sent (GET /stand-in/events). */
+const startLocalEventBridge = (
+  options: { port?: number; host?: string } = {},
+): Promise<RunningEventBridge> => startEventBridge(options);
+
+export {
+  LOCAL_FANOUT_TABLE,
+  LOCAL_SECRET_ID,
+  localAwsEnvironment,
+  startLocalEventBridge,
+  startLocalSecretsManager,
+};

@@ -34,7 +34,8 @@ interface SuitePart {
 }
 
 /**
- * The four functions' rows with the idempotency table off and queue mode's rows side by side, then
+ * The four functions' rows with the idempotency table off, queue mode's rows and the fan-out
+ * reports' rows (faults/fanout-scenarios.ts) side by side, then
  * the rows with the table on (faults/idempotency-scenarios.ts).
  */
 const suitePhases = (runs: number): SuitePart[][] => [
@@ -44,6 +45,7 @@ const suitePhases = (runs: number): SuitePart[][] => [
       args: [script('./run-command.ts'), name, String(runs)],
     })),
     { label: 'queue', args: [script('./queue-scenarios.ts'), String(runs)] },
+    { label: 'fan-out', args: [script('./fanout-scenarios.ts'), String(runs)] },
   ],
   FUNCTION_NAMES.map((name) => ({
     label: `${name}-table-on`,

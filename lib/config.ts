@@ -122,6 +122,38 @@ const readQueueConfig = (env: Environment = process.env): QueueConfig => {
   };
 };
 
+/** Fan-out reports (contract section 10; README "Fan-out reports"). */
+interface FanOutConfig {
+  /** The report table; undefined = no reports are kept or read. */
+  table: string | undefined;
+  /** The EventBridge bus of the "Group fan-out finished" events. */
+  eventBus: string;
+  /** How long a report is kept. */
+  reportLifetimeSeconds: number;
+  /** The send-group-msg queue's maxReceiveCount: a record's last receive before the DLQ. */
+  maxReceives: number;
+}
+
+const FAN_OUT_DEFAULTS = { reportDays: 7, eventBus: 'default', maxReceives: 10 } as const;
+
+const readFanOutConfig = (env: Environment = process.env): FanOutConfig => ({
+  table: readText(env, 'TENCENT_CHAT_FANOUT_TABLE'),
+  eventBus: readText(env, 'TENCENT_CHAT_EVENT_BUS') ?? FAN_OUT_DEFAULTS.eventBus,
+  reportLifetimeSeconds:
+    readInteger(env, 'TENCENT_CHAT_FANOUT_REPORT_DAYS', FAN_OUT_DEFAULTS.reportDays, {
+      min: 1,
+      max: 365,
+    }) * 86_400,
+  maxReceives: readInteger(env, 'TENCENT_CHAT_QUEUE_MAX_RECEIVES', FAN_OUT_DEFAULTS.maxReceives, {
+    min: 1,
+    max: 1_000,
+  }),
+});
+
+/** The report table, for the functions that cannot work without it (get and cancel). */
+const requireFanOutTable = (env: Environment = process.env): string =>
+  requireText(env, 'TENCENT_CHAT_FANOUT_TABLE');
+
 /** The queue fan-outs feed (fan-out-group-msg only). */
 const readGroupQueueUrl = (env: Environment = process.env): string => {
   const text = requireText(env, 'TENCENT_CHAT_GROUP_QUEUE_URL');
@@ -223,12 +255,15 @@ const readUnknownFieldsMode = (env: Environment = process.env): UnknownFieldsMod
   return mode;
 };
 
-export type { Config, Environment, QueueConfig, UnknownFieldsMode };
+export type { Config, Environment, FanOutConfig, QueueConfig, UnknownFieldsMode };
 export {
   DEFAULTS,
+  FAN_OUT_DEFAULTS,
   readConfig,
   readDeadlineReserveMs,
+  readFanOutConfig,
   readGroupQueueUrl,
   readQueueConfig,
   readUnknownFieldsMode,
+  requireFanOutTable,
 };

@@ -7,6 +7,12 @@ import { HTTP_STATUS } from '../lib/errors.ts';
 import { GROUP_ID, MAX_GROUP_IDS } from '../lib/fan-out/request.ts';
 import { UINT32_MAX } from '../lib/schemas/fields.ts';
 import { MESSAGE_BYTES_LIMIT } from '../lib/validation.ts';
+import {
+  fanOutFinishedDetail,
+  fanOutReport,
+  REPORT_PATH,
+  reportOperations,
+} from './openapi-fanout-reports.ts';
 
 /**
  * Writes openapi.yaml (OpenAPI 3.1). The request schemas are produced from the very zod schemas
@@ -399,6 +405,7 @@ const buildDocument = () => ({
       COMMANDS.map((command) => [ROUTES[command.name].path, operation(command)]),
     ),
     [FAN_OUT_PATH]: fanOutOperation(),
+    [REPORT_PATH]: reportOperations(),
   },
   components: {
     securitySchemes: {
@@ -419,6 +426,8 @@ const buildDocument = () => ({
       SuccessResult: successResult,
       FanOutResult: fanOutResult,
       FailureResult: failureResult,
+      FanOutReport: fanOutReport,
+      FanOutFinishedDetail: fanOutFinishedDetail,
     },
   },
 });

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDynamoDb } from '../emulators/dynamodb/server.ts';
 import {
+  LOCAL_FANOUT_TABLE,
   LOCAL_SECRET_ID,
   localAwsEnvironment,
+  startLocalEventBridge,
   startLocalSecretsManager,
 } from '../emulators/local-environment.ts';
 import { startTencentChatEmulator } from '../emulators/tencent-chat/server.ts';
@@ -12,7 +14,8 @@ import { startLocalQueues } from './local-queues.ts';
 /**
  * `npm start`: the whole stack on this machine, with no AWS or Tencent account. The Tencent Chat
  * emulator, a Secrets Manager stand-in holding the emulator's admin secret, a DynamoDB stand-in
- * holding the idempotency table (on for the local stage), and serverless-offline serving the four
+ * holding the idempotency table (on for the local stage) and the fan-out report table, an
+ * EventBridge stand-in recording the fan-outs' finished events, and serverless-offline serving the
  * routes (and the Lambda invoke API) from the built bundles.
  */
 
@@ -23,6 +26,7 @@ const PORTS = {
   secrets: Number(process.env.SECRETS_MANAGER_PORT ?? 4200),
   dynamodb: Number(process.env.DYNAMODB_PORT ?? 4300),
   sqs: Number(process.env.SQS_PORT ?? 4400),
+  eventBridge: Number(process.env.EVENTBRIDGE_PORT ?? 4500),
 };
 // The local stage's table (serverless.yml, custom.idempotency.tableName).
 const IDEMPOTENCY_TABLE = 'tencent-chat-sender-local-idempotency';
@@ -32,22 +36,31 @@ const explainPortInUse = (error: unknown): never => {
     const { port } = error as { port?: number };
     console.error(
       `Port ${port} is in use: is another npm start running? Stop it, or choose other ports with ` +
-        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT, SECRETS_MANAGER_PORT, DYNAMODB_PORT and SQS_PORT.',
+        'HTTP_PORT, LAMBDA_PORT, TENCENT_EMULATOR_PORT, SECRETS_MANAGER_PORT, DYNAMODB_PORT, SQS_PORT and EVENTBRIDGE_PORT.',
     );
     process.exit(1);
   }
   throw error;
 };
 
-// The console's send form posts through the local API, so that it exercises the functions.
-const tencent = await startTencentChatEmulator({
-  port: PORTS.tencent,
-  apiUrl: `http://127.0.0.1:${PORTS.api}`,
-}).catch(explainPortInUse);
 const secrets = await startLocalSecretsManager({ port: PORTS.secrets }).catch(explainPortInUse);
 const dynamodb = await startDynamoDb({
   port: PORTS.dynamodb,
-  tables: [IDEMPOTENCY_TABLE],
+  tables: [IDEMPOTENCY_TABLE, LOCAL_FANOUT_TABLE],
+}).catch(explainPortInUse);
+const eventBridge = await startLocalEventBridge({ port: PORTS.eventBridge }).catch(
+  explainPortInUse,
+);
+// The console's send form posts through the local API, so that it exercises the functions; its
+// Fan-outs page reads the fan-out table and the recorded events.
+const tencent = await startTencentChatEmulator({
+  port: PORTS.tencent,
+  apiUrl: `http://127.0.0.1:${PORTS.api}`,
+  fanOuts: {
+    dynamodbUrl: dynamodb.url,
+    table: LOCAL_FANOUT_TABLE,
+    eventBridgeUrl: eventBridge.url,
+  },
 }).catch(explainPortInUse);
 const queues = await startLocalQueues({ port: PORTS.sqs }).catch(explainPortInUse);
 
@@ -76,7 +89,7 @@ const offline = spawn(
       ...process.env,
       // serverless-offline hands the functions only the AWS_ variables of its own environment;
       // the secret's name reaches them through --param secretId, as in a deployment.
-      ...localAwsEnvironment(secrets.url),
+      ...localAwsEnvironment(secrets.url, { eventBridgeUrl: eventBridge.url }),
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_SQS: queues.sqs.url,
     },
@@ -86,7 +99,13 @@ offline.stdout.pipe(process.stdout);
 
 const stop = async (code = 0) => {
   offline.kill('SIGTERM');
-  await Promise.all([tencent.close(), secrets.close(), dynamodb.close(), queues.close()]);
+  await Promise.all([
+    tencent.close(),
+    secrets.close(),
+    dynamodb.close(),
+    queues.close(),
+    eventBridge.close(),
+  ]);
   process.exit(code);
 };
 process.on('SIGINT', () => void stop());
@@ -134,7 +153,8 @@ Local stack is up (Ctrl-C stops it):
   Lambda invoke API                          http://localhost:${PORTS.lambda}
   Tencent Chat console (emulator)            ${tencent.url}/   (live transcripts, send form, faults)
   Secrets Manager stand-in                   ${secrets.url}
-  DynamoDB stand-in (idempotency table)      ${dynamodb.url}   (${IDEMPOTENCY_TABLE})
+  DynamoDB stand-in (idempotency, fan-outs)  ${dynamodb.url}   (${IDEMPOTENCY_TABLE}, ${LOCAL_FANOUT_TABLE})
+  EventBridge stand-in (finished events)     ${eventBridge.url}   (${eventBridge.url}/stand-in/events)
   SQS stand-in (queue mode)                  ${queues.sqs.url}   (${queues.sqs.url}/_control/queues)
 
 Try:
@@ -167,4 +187,12 @@ curl -s ${tencent.url}/emulator/messages
 # A fan-out: one message for three groups, queued and sent through the local queue (202 at once;
 # the groups receive it within a second or two, seen at ${tencent.url}/groups/demo-meeting)
 ${curl('/v1/group-fanouts', { GroupIds: ['@TGS#2C5SZEAEF', 'demo-work-group', 'demo-meeting'], Message: { MsgBody: [text('Hello, three groups at once')] } }, ['Idempotency-Key: demo-fanout-1'])}
+
+# Its report: counts, state, failures (live, with a progress bar, at ${tencent.url}/fanouts)
+curl -s ${api}/v1/group-fanouts/demo-fanout-1
+
+# Another fan-out, cancelled at once: the cancel answers with the report (state "cancelled"); the
+# groups not yet sent are skipped and counted "cancelled" (409 FANOUT_FINISHED if none is pending)
+${curl('/v1/group-fanouts', { GroupIds: ['@TGS#2C5SZEAEF', 'demo-work-group', 'demo-meeting'], Message: { MsgBody: [text('A fan-out to cancel')] } }, ['Idempotency-Key: demo-fanout-2'])}
+curl -s -X DELETE ${api}/v1/group-fanouts/demo-fanout-2
 `);

@@ -69,6 +69,10 @@ describe('npm run bench (smoke)', () => {
       duplicates: 0,
       lost: 0,
     });
+    // Its report: a bounded number of writes per group, and one finished event.
+    expect(results.burst.fanOut.report).toMatchObject({ finishedEvents: 1 });
+    expect(results.burst.fanOut.report.writesPerGroup).toBeGreaterThanOrEqual(4);
+    expect(results.burst.fanOut.report.writesPerGroup).toBeLessThanOrEqual(5);
     expect(results.burst.broadcasts.mergingOn).toMatchObject({ sent: 6, duplicates: 0, lost: 0 });
     expect(results.burst.broadcasts.mergingOn.sends).toBeLessThan(6);
     expect(results.burst.direct.sent + results.burst.direct.rateLimitFailuresLeft).toBe(200);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FANOUT_SCENARIOS } from '../faults/fanout-scenarios.ts';
 import { IDEMPOTENCY_SCENARIOS } from '../faults/idempotency-scenarios.ts';
 import { QUEUE_SCENARIOS } from '../faults/queue-scenarios.ts';
 import { runFaultSuite } from '../faults/run.ts';
@@ -14,7 +15,8 @@ describe('Fault injection (one run of every scenario)', () => {
     // Assess
     expect(result.rows).toHaveLength(
       (SCENARIOS.length + IDEMPOTENCY_SCENARIOS.length) * FUNCTION_NAMES.length +
-        QUEUE_SCENARIOS.length,
+        QUEUE_SCENARIOS.length +
+        FANOUT_SCENARIOS.length,
     );
     // The freeze drill: two keep-alive variants, every function, each message sent exactly once.
     expect(result.freezeRows).toHaveLength(2 * FUNCTION_NAMES.length);
@@ -25,6 +27,15 @@ describe('Fault injection (one run of every scenario)', () => {
     expect(result.leaks).toStrictEqual([]);
     const row = (functionName: string, fault: string) =>
       result.rows.find((r) => r.functionName === functionName && r.fault === fault);
+    // Fan-out reports: 27 groups sent once, 3 counted failed, one finished event, every run.
+    for (const { name } of FANOUT_SCENARIOS) {
+      expect(row('send-group-msg', name)).toMatchObject({
+        delivered: 27,
+        reportedFailed: 3,
+        duplicates: 0,
+        lost: 0,
+      });
+    }
     // Group commands: a reset after receipt is retried with the same Random, delivered once.
     expect(row('send-group-msg', 'connection dropped after Tencent received it')).toMatchObject({
       delivered: 1,

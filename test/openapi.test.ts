@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../lib/commands/index.ts';
 import { validateRequest } from '../lib/validation.ts';
 import { FAN_OUT_PATH, OPENAPI_FILE, ROUTES, renderOpenApi } from '../scripts/openapi.ts';
+import { REPORT_PATH } from '../scripts/openapi-fanout-reports.ts';
 import { loadOpenApi, type OpenApi } from './support/openapi.ts';
 import {
   SEED_BROADCAST_REQUEST,
@@ -30,7 +31,10 @@ describe('openapi.yaml', () => {
   });
 
   it('documents the five routes with IAM security and every response of the contract', () => {
-    const { [FAN_OUT_PATH]: fanOut, ...paths } = openApi.resolved.paths;
+    const { [FAN_OUT_PATH]: fanOut, [REPORT_PATH]: reportPath, ...paths } = openApi.resolved.paths;
+    const report = reportPath as unknown as Record<string, { responses: object }>;
+    expect(Object.keys(report.get?.responses ?? {}).sort()).toStrictEqual(['200', '400', '404']);
+    expect(Object.keys(report.delete?.responses ?? {}).sort()).toStrictEqual(['200', '404', '409']);
     expect(Object.keys(paths).sort()).toStrictEqual(
       Object.values(ROUTES)
         .map((route) => route.path)

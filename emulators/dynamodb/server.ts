@@ -14,6 +14,8 @@ import { type LoopbackServer, sendJson, startLoopbackServer } from '../loopback-
 interface DynamoDbFault {
   /** How many of the next requests are answered as throttled. */
   throttle: number;
+  /** Requests let through before the throttled ones (to fail one step of a sequence). */
+  after?: number;
 }
 
 interface RunningDynamoDb extends LoopbackServer {
@@ -71,6 +73,7 @@ const startDynamoDb = async ({
   ) => void;
   const operations: Record<string, number> = {};
   let throttleNext = 0;
+  let passBefore = 0;
   const loopback = await startLoopbackServer(
     (request, response) => {
       if (request.method === 'GET' && request.url === '/stand-in/operations') {
@@ -80,7 +83,9 @@ const startDynamoDb = async ({
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.slice(target.indexOf('.') + 1) || 'unknown';
       operations[operation] = (operations[operation] ?? 0) + 1;
-      if (throttleNext > 0) {
+      if (passBefore > 0) {
+        passBefore -= 1;
+      } else if (throttleNext > 0) {
         throttleNext -= 1;
         request.resume();
         throttled(response);
@@ -94,11 +99,13 @@ const startDynamoDb = async ({
   return {
     ...loopback,
     operations,
-    addFault: ({ throttle }) => {
+    addFault: ({ throttle, after = 0 }) => {
       throttleNext += throttle;
+      passBefore = after;
     },
     clearFaults: () => {
       throttleNext = 0;
+      passBefore = 0;
     },
   };
 };

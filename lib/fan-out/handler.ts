@@ -10,6 +10,7 @@ import { observed } from '../observed.ts';
 import { answer, type FailureResult, failureResult, type HttpResponse } from '../results.ts';
 import { asSendError } from '../unexpected.ts';
 import { enqueueAll } from './enqueue.ts';
+import { createReport } from './report-create.ts';
 import { readFanOutRequest } from './request.ts';
 
 /** The answer of a fan-out once every group's message is queued (contract section 4). */
@@ -45,6 +46,7 @@ const fanOut = async (event: unknown, context: Context): Promise<FanOutResult> =
     }),
     fanoutId,
   }));
+  await createReport(fanoutId, groupIds.length);
   const outcome = await enqueueAll(
     queueUrl,
     messages,

@@ -4,6 +4,8 @@ import type { Command } from '../commands/command.ts';
 import { readConfig, readQueueConfig } from '../config.ts';
 import { remainingMs } from '../deadline.ts';
 import { type Invocation, isRecord, readSqsRecord, type SqsRecordLike } from '../events.ts';
+import { fanOutReportsFor, reportFailure } from '../fan-out/batch-reports.ts';
+import type { FanOutGroup } from '../fan-out/consumer.ts';
 import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
@@ -74,9 +76,13 @@ const processSqsBatch = async <Request extends object>(
   event: SQSEvent,
   context: Context,
 ): Promise<SQSBatchResponse> => {
-  const config = (() => {
+  const config = await (async () => {
     try {
-      return { ...readConfig(), ...readQueueConfig() };
+      return {
+        ...readConfig(),
+        ...readQueueConfig(),
+        reports: await fanOutReportsFor(command.name, event.Records),
+      };
     } catch (error) {
       return error as Error;
     }
@@ -97,17 +103,41 @@ const processSqsBatch = async <Request extends object>(
   const unsent = new Map<string, Unsent>();
   const reads = new Map(event.Records.map((record) => [record.messageId, readOnce(record)]));
 
-  /** One paced send; resolves with why it was not sent, or undefined when it was. */
+  /**
+   * One paced send; resolves with why it was not sent, or undefined when it was (or when its
+   * fan-out was cancelled: the group is then counted cancelled). A fan-out's group is counted in
+   * its report before the record is let go; a report that cannot be written sends it back.
+   */
   const pacedSend = async (
     read: () => Invocation,
     fanoutId: string | undefined,
+    receiveCount = 1,
   ): Promise<Unsent | undefined> => {
-    if (!(await pace.take(groupIdOf(read), stopAt))) return { kind: 'requeue', delaySeconds: 0 };
+    const groupId = groupIdOf(read);
+    const group: FanOutGroup | undefined =
+      config.reports && fanoutId !== undefined && groupId !== undefined
+        ? { fanoutId, groupId, receiveCount }
+        : undefined;
+    const { reports } = config;
+    try {
+      if (group && reports && (await reports.cancelled(group, { fresh: false }))) return undefined;
+      if (!(await pace.take(groupId, stopAt))) return { kind: 'requeue', delaySeconds: 0 };
+      if (group && reports && (await reports.cancelled(group, { fresh: true }))) return undefined;
+    } catch (error) {
+      return reportFailure(error, fanoutId);
+    }
     const result = await sendOne(command, read, context, {
       eventKind: 'sqs',
       maxRetries: 0,
       ...(fanoutId !== undefined && { fanoutId }),
     });
+    if (group && reports) {
+      try {
+        await reports.record(group, result);
+      } catch (error) {
+        return reportFailure(error, fanoutId);
+      }
+    }
     if (result.ok) return undefined;
     if (result.error.code === 'RATE_LIMITED') {
       pace.slowDown(RATE_LIMIT_PAUSE_MS);
@@ -142,6 +172,7 @@ const processSqsBatch = async <Request extends object>(
       : await pacedSend(
           reads.get(record.messageId) ?? readOnce(record),
           record.messageAttributes?.fanoutId?.stringValue,
+          Number(record.attributes?.ApproximateReceiveCount ?? '1'),
         );
     if (why === undefined) return;
     unsent.set(record.messageId, why);

@@ -19,6 +19,7 @@ const PORTS = {
   SECRETS_MANAGER_PORT: '4480',
   DYNAMODB_PORT: '4580',
   SQS_PORT: '4680',
+  EVENTBRIDGE_PORT: '4780',
 };
 
 const READY = 'What the emulator received';

@@ -16,6 +16,7 @@ const PORTS = {
   SECRETS_MANAGER_PORT: '4280',
   DYNAMODB_PORT: '4390',
   SQS_PORT: '4490',
+  EVENTBRIDGE_PORT: '4590',
 };
 const FAN_OUT_GROUPS = ['@TGS#2C5SZEAEF', 'demo-work-group', 'demo-meeting'];
 

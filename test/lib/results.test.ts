@@ -188,6 +188,7 @@ describe('Function: answer', () => {
       NOT_FOUND: 404,
       IDEMPOTENCY_CONFLICT: 409,
       IN_PROGRESS: 409,
+      FANOUT_FINISHED: 409,
       PAYLOAD_TOO_LARGE: 413,
       RATE_LIMITED: 429,
       CONFIGURATION_ERROR: 500,

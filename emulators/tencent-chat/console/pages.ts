@@ -42,6 +42,7 @@ const shell = (title: string, data: Record<string, unknown>): string => `<!docty
 <link rel="stylesheet" href="/console/assets/style.css">
 </head><body>
 <header class="top"><a class="home" href="/">Tencent Chat emulator</a><h1>${escapeHtml(title)}</h1>
+<a class="home" href="/fanouts">Fan-outs</a>
 <span id="live" class="live" title="Live updates">connecting…</span></header>
 <main id="console" class="layout"><noscript>The console needs JavaScript; the JSON endpoints under /emulator/ do not.</noscript></main>
 <script type="application/json" id="console-data">${jsonIsland(data)}</script>

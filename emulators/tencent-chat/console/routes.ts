@@ -3,6 +3,7 @@ import { sendJson } from '../../loopback-server.ts';
 import type { TencentChatEmulator } from '../emulator.ts';
 import { loadAssets, serveAsset } from './assets.ts';
 import { streamEvents } from './events.ts';
+import { type FanOutsOptions, fanOutRoutes } from './fanouts.ts';
 import { consolePage, type PageKind, pageFilter } from './pages.ts';
 import { proxySend } from './send.ts';
 
@@ -13,11 +14,14 @@ import { proxySend } from './send.ts';
  *   GET  /console/timeline?target=<id>         the timeline as JSON (every entry without target)
  *   GET  /console/assets/<file>                CSS and browser JavaScript
  *   POST /console/send/<route>                 the send form, passed on to `${apiUrl}/v1/<route>`
+ *   /fanouts, /console/fanouts…                the Fan-outs page (fanouts.ts)
  */
 
 interface ConsoleOptions {
   /** The local API (serverless-offline) the send form posts through; without it, sending says so. */
   apiUrl?: string | undefined;
+  /** The fan-out table and the EventBridge stand-in the Fan-outs page reads. */
+  fanOuts?: FanOutsOptions | undefined;
 }
 
 type ConsoleHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
@@ -50,8 +54,10 @@ const pageOf = (pathname: string): { kind: PageKind; id: string; events: boolean
 /** The console's request handler; it answers true when the request was one of its routes. */
 const consoleRoutes = (emulator: TencentChatEmulator, options: ConsoleOptions): ConsoleHandler => {
   const assets = loadAssets();
+  const fanOuts = fanOutRoutes(options.fanOuts, options.apiUrl, sendHtml);
   return (request, response, url) => {
     const { pathname } = url;
+    if (fanOuts(request, response, url)) return true;
     if (request.method === 'POST' && pathname.startsWith('/console/send/')) {
       proxySend(options.apiUrl, pathname.slice('/console/send/'.length), request, response).catch(
         (error: unknown) => sendJson(response, 500, { error: String(error) }),

@@ -1,0 +1,3 @@
+import { createCancelFanOutHandler } from '../lib/fan-out/report-handlers.ts';
+
+export const handler = createCancelFanOutHandler();

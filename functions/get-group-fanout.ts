@@ -1,0 +1,3 @@
+import { createGetFanOutHandler } from '../lib/fan-out/report-handlers.ts';
+
+export const handler = createGetFanOutHandler();
