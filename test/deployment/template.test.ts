@@ -295,12 +295,7 @@ describe('The packaged CloudFormation template', () => {
       SendGroupMsg: [
         ...sender('SendGroupMsg'),
         {
-          actions: [
-            'dynamodb:BatchGetItem',
-            'dynamodb:GetItem',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-          ],
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resource: arn('FanoutTable'),
         },
         {
@@ -321,12 +316,15 @@ describe('The packaged CloudFormation template', () => {
       ],
       GetGroupFanout: [
         {
-          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
           resource: arn('FanoutTable'),
         },
       ],
       CancelGroupFanout: [
-        { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resource: arn('FanoutTable') },
+        {
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resource: arn('FanoutTable'),
+        },
       ],
     };
     for (const [name, role] of Object.entries(ROLES)) {
