@@ -46,5 +46,5 @@ const queryChecker = (apps: ReadonlyMap<number, App>, now: () => number): QueryC
   return { check, clearCaches: (): void => userSigs.clearCaches() };
 };
 
-export type { QueryChecker, QueryError };
+export type { QueryChecker };
 export { queryChecker };

@@ -38,5 +38,4 @@ class Deduplicator {
   }
 }
 
-export type { Original };
 export { Deduplicator, dedupKey };

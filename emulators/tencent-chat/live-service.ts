@@ -54,5 +54,4 @@ const sendTextMessage = (context: ServiceContext, body: Json): Reply =>
 const sendCustomMessage = (context: ServiceContext, body: Json): Reply =>
   sendRoomMessage(context, 'send_custom_msg', body);
 
-export type { RoomCommand };
 export { sendCustomMessage, sendTextMessage };

@@ -124,5 +124,5 @@ class ChatState {
   }
 }
 
-export type { DeliveredMessage, OutgoingMessage, Stats };
+export type { DeliveredMessage };
 export { ChatState };
