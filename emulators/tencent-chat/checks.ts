@@ -25,6 +25,11 @@ const ELEMENT_TYPES = new Set([
   'TIMRelayElem',
 ]);
 
+/** A message's size as Tencent counts it against its 12 KB: the body and CloudCustomData. */
+const messageBytes = (msgBody: unknown, cloudCustomData: unknown): number =>
+  Buffer.byteLength(JSON.stringify(msgBody)) +
+  Buffer.byteLength(typeof cloudCustomData === 'string' ? cloudCustomData : '');
+
 /** A reason the message body is invalid, or undefined. */
 const msgBodyProblem = (msgBody: unknown): string | undefined => {
   if (!Array.isArray(msgBody) || msgBody.length === 0) return 'MsgBody must be a non-empty array';
@@ -207,6 +212,7 @@ export {
   customMessageProblem,
   groupMessageProblem,
   isRecord,
+  messageBytes,
   textMessageProblem,
   unknownFields,
 };

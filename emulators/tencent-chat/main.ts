@@ -1,4 +1,4 @@
-import { DEFAULT_APP } from './emulator.ts';
+import { DEFAULT_APP } from './config.ts';
 import { startTencentChatEmulator } from './server.ts';
 
 // `npm run emulator`: the Tencent Chat emulator alone, on TENCENT_EMULATOR_PORT (default 4100).

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type LoopbackServer, readBody, sendJson } from '../loopback-server.ts';
+import type { CommandName } from './commands.ts';
+import type { EmulatorOptions } from './config.ts';
 import { type ConsoleHandler, type ConsoleOptions, consoleRoutes } from './console/routes.ts';
-import { type CommandName, type EmulatorOptions, TencentChatEmulator } from './emulator.ts';
+import { TencentChatEmulator } from './emulator.ts';
 import {
   handleNetworkControl,
   type Network,

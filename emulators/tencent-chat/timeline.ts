@@ -1,5 +1,5 @@
 import { isRecord } from './checks.ts';
-import type { DeliveredMessage } from './emulator.ts';
+import type { DeliveredMessage } from './state.ts';
 
 /**
  * What happened to each request, in order, per group and room: the messages that arrived and the
