@@ -37,6 +37,7 @@ const isEnvelope = (event: unknown): event is Json =>
   isRecord(event.request) &&
   Object.keys(event).every((key) => key === 'request' || key === 'idempotencyKey');
 
+/** A header by name, whatever its case; undefined when absent or blank. */
 const headerValue = (headers: unknown, name: string): string | undefined => {
   if (!isRecord(headers)) return undefined;
   const wanted = name.toLowerCase();
@@ -131,4 +132,12 @@ const readInvocation = (event: unknown): Invocation => {
 };
 
 export type { EventKind, Invocation, SqsRecordLike };
-export { eventKindOf, isEnvelope, isRecord, isSqsEvent, readInvocation, readSqsRecord };
+export {
+  eventKindOf,
+  headerValue,
+  isEnvelope,
+  isRecord,
+  isSqsEvent,
+  readInvocation,
+  readSqsRecord,
+};

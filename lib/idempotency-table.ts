@@ -5,6 +5,7 @@ import { SendError } from './errors.ts';
 import { decideKey, unknownOutcomeResult } from './idempotency-outcomes.ts';
 import { logger } from './logger.ts';
 import type { FailureResult, SendResult } from './results.ts';
+import { errorName } from './unexpected.ts';
 
 /**
  * The idempotency table (contract section 5), with Powertools Idempotency on DynamoDB. Loaded
@@ -120,7 +121,7 @@ const logTableFailure = (error: unknown, sent: boolean): void => {
       ? 'Idempotency table failure after the send: its record was not finished'
       : 'Idempotency table failure: nothing was sent',
     {
-      errorName: error instanceof Error ? error.name : typeof error,
+      errorName: errorName(error),
       errorMessage: error instanceof Error ? error.message : String(error),
       cause: error instanceof Error && error.cause instanceof Error ? error.cause.name : undefined,
     },

@@ -4,11 +4,12 @@ import { eventKindOf, isSqsEvent, readInvocation } from './events.ts';
 import { observed } from './observed.ts';
 import { answer } from './results.ts';
 import { sendOne } from './send.ts';
+import { answerErrors } from './unexpected.ts';
 import { warmUp } from './warm-up.ts';
 
 /**
- * The one pipeline behind every function: recognise the event, send (lib/send.ts), answer as the
- * event kind expects.
+ * The one pipeline behind every send function: recognise the event, send (lib/send.ts), answer as
+ * the event kind expects. The handler is a middy instance (lib/observed.ts).
  */
 const createHandler = <Request extends object>(command: Command<Request>) => {
   warmUp();
@@ -21,7 +22,7 @@ const createHandler = <Request extends object>(command: Command<Request>) => {
     const eventKind = eventKindOf(event);
     const result = await sendOne(command, () => readInvocation(event), context, { eventKind });
     return answer(eventKind, result);
-  });
+  }).use(answerErrors({ command: command.name }));
 };
 
 export { createHandler };

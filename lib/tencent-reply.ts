@@ -1,4 +1,5 @@
 import { SendError } from './errors.ts';
+import { isRecord } from './events.ts';
 import { errorCodeForTencent } from './tencent-codes.ts';
 
 /**
@@ -15,9 +16,6 @@ interface TencentReply {
 }
 
 type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const numberField = (record: Json, name: string): number | undefined =>
   typeof record[name] === 'number' ? record[name] : undefined;

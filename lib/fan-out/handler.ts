@@ -7,8 +7,8 @@ import { eventKindOf, readInvocation } from '../events.ts';
 import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import { observed } from '../observed.ts';
-import { answer, type FailureResult, failureResult, type HttpResponse } from '../results.ts';
-import { asSendError } from '../unexpected.ts';
+import { answer, type HttpResponse } from '../results.ts';
+import { answerErrors } from '../unexpected.ts';
 import { enqueueAll } from './enqueue.ts';
 import { createReport } from './report-create.ts';
 import { readFanOutRequest } from './request.ts';
@@ -87,25 +87,17 @@ const fanOut = async (event: unknown, context: Context): Promise<FanOutResult> =
   };
 };
 
-const fanOutFailure = (error: unknown): FailureResult =>
-  failureResult('send_group_msg', asSendError(error, 'Unexpected fan-out failure'), undefined);
-
-/** The fan-out function: HTTP (202 or the error's status), or direct invoke (result or throw). */
-const createFanOutHandler = () => {
-  return observed(async function handle(
+/**
+ * The fan-out function: HTTP (202 or the error's status), or direct invoke (result or throw). A
+ * middy instance (lib/observed.ts); a failure is answered by answerErrors.
+ */
+const createFanOutHandler = () =>
+  observed(async function handle(
     event: unknown,
     context: Context,
   ): Promise<FanOutResult | HttpResponse> {
-    const kind = eventKindOf(event);
-    let result: FanOutResult | FailureResult;
-    try {
-      result = await fanOut(event, context);
-    } catch (error) {
-      result = fanOutFailure(error);
-    }
-    return answer(kind, result, 202);
-  });
-};
+    return answer(eventKindOf(event), await fanOut(event, context), 202);
+  }).use(answerErrors({ command: 'send_group_msg', logMessage: 'Unexpected fan-out failure' }));
 
 export type { FanOutResult };
 export { createFanOutHandler };

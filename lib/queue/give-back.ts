@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SqsRecordLike } from '../events.ts';
 import { isEnvelope, isRecord } from '../events.ts';
 import { logger } from '../logger.ts';
+import { errorName } from '../unexpected.ts';
 
 /**
  * Gives records back to their queue, two ways (README, "Queue mode"):
@@ -89,7 +90,7 @@ const requeue = async (records: SqsRecordLike[], delaySeconds: number): Promise<
       } catch (error) {
         logger.warn('Could not requeue records; they go back as batch item failures', {
           count: chunk.length,
-          errorName: error instanceof Error ? error.name : typeof error,
+          errorName: errorName(error),
         });
       }
     }),
@@ -119,7 +120,7 @@ const delayVisibility = async (
       } catch (error) {
         logger.warn('Could not change a record’s visibility; the queue’s timeout applies', {
           messageId: record.messageId,
-          errorName: error instanceof Error ? error.name : typeof error,
+          errorName: errorName(error),
         });
       }
     }),

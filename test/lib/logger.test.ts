@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Logger } from '../../lib/logger.ts';
-import { type CapturedOutput, captureOutput } from '../support/output.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { type CapturedOutput, captureOutput, jsonLines } from '../support/output.ts';
 
-// The lines below are what @aws-lambda-powertools/logger 2.35 printed for the same calls, before
-// lib/logger.ts replaced it: the format is a contract with every log query and dashboard.
+// lib/logger.ts is Powertools Logger with this product's service name; the lines below pin the
+// format it prints, a contract with every log query and dashboard (checked again on upgrades).
 
 const context = (awsRequestId: string) => ({
   awsRequestId,
@@ -38,7 +38,7 @@ afterEach(() => {
 describe('Class: Logger', () => {
   it('writes Powertools lines: base keys in order, then the attributes, without empty ones', () => {
     // Prepare
-    const logger = new Logger({ serviceName: 'tencent-chat-sender' });
+    const logger = createLogger();
 
     // Act
     logger.info('before context', { a: 1 });
@@ -57,6 +57,8 @@ describe('Class: Logger', () => {
     // Assess
     expect(printed()).toStrictEqual([
       '{"level":"INFO","message":"before context","timestamp":"T","service":"tencent-chat-sender","sampling_rate":0,"a":1}',
+      // Powertools says so when it drops a reserved key.
+      `{"level":"WARN","message":"The key \\"level\\" is a reserved key and will be dropped.","timestamp":"T","service":"tencent-chat-sender","cold_start":false,${LAMBDA_FIELDS},"function_request_id":"r1","sampling_rate":0}`,
       `{"level":"INFO","message":"Message sent","timestamp":"T","service":"tencent-chat-sender","cold_start":false,${LAMBDA_FIELDS},"function_request_id":"r1","sampling_rate":0,"command":"send_group_msg","random":5,"warnings":[{"path":"a","message":"b"}],"nested":{"y":"","z":null}}`,
     ]);
   });
@@ -64,7 +66,7 @@ describe('Class: Logger', () => {
   it('marks the first invocation of an on-demand container as the cold start', () => {
     // Prepare
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
-    const logger = new Logger({ serviceName: 'svc' });
+    const logger = createLogger();
 
     // Act
     logger.addContext(context('r1'));
@@ -79,10 +81,10 @@ describe('Class: Logger', () => {
   it('takes its level from POWERTOOLS_LOG_LEVEL, and AWS_LAMBDA_LOG_LEVEL over it', () => {
     // Prepare
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'WARN');
-    const warnOnly = new Logger({ serviceName: 'svc' });
+    const warnOnly = createLogger();
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
     vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', 'ERROR');
-    const errorOnly = new Logger({ serviceName: 'svc' });
+    const errorOnly = createLogger();
 
     // Act
     for (const logger of [warnOnly, errorOnly]) {
@@ -98,14 +100,14 @@ describe('Class: Logger', () => {
 
   it('prints nothing at SILENT', () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    new Logger({ serviceName: 'svc' }).error('e');
+    createLogger().error('e');
     expect(output.lines()).toStrictEqual([]);
   });
 
   it('adds the X-Ray trace id, an Error formatted as Powertools does, and bigints as text', () => {
     // Prepare
     vi.stubEnv('_X_AMZN_TRACE_ID', 'Root=1-abc-def;Parent=x;Sampled=1');
-    const logger = new Logger({ serviceName: 'svc' });
+    const logger = createLogger();
     const error = Object.assign(new Error('boom'), { code: 'E1' });
 
     // Act
@@ -130,7 +132,7 @@ describe('Class: Logger', () => {
     const info = vi.spyOn(console, 'info').mockImplementation(() => {});
 
     // Act
-    new Logger({ serviceName: 'svc' }).info('x');
+    createLogger().info('x');
 
     // Assess
     expect(info.mock.calls[0]?.[0]).toContain('{\n    "level": "INFO",\n    "message": "x",');
@@ -139,11 +141,38 @@ describe('Class: Logger', () => {
 
   it('writes timestamps with the offset of TZ, and in UTC as ISO', () => {
     vi.stubEnv('TZ', 'Asia/Shanghai');
-    new Logger({ serviceName: 'svc' }).info('x');
+    createLogger().info('x');
     vi.stubEnv('TZ', ':UTC');
-    new Logger({ serviceName: 'svc' }).info('y');
+    createLogger().info('y');
     const [shanghai, utc] = output.lines().map((line) => JSON.parse(line).timestamp);
     expect(shanghai).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00$/);
     expect(utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('logs every level for a sampled invocation (POWERTOOLS_LOGGER_SAMPLE_RATE)', () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+    vi.stubEnv('POWERTOOLS_LOGGER_SAMPLE_RATE', '1');
+    const logger = createLogger();
+
+    // Act
+    logger.debug('d');
+
+    // Assess
+    expect(jsonLines(output.lines()).find((line) => line.message === 'd')).toMatchObject({
+      level: 'DEBUG',
+      sampling_rate: 1,
+    });
+  });
+
+  it("keeps this product's service name when POWERTOOLS_SERVICE_NAME is empty", () => {
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', '');
+    createLogger().info('x');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'orders');
+    createLogger().info('y');
+    expect(jsonLines(output.lines()).map((line) => line.service)).toEqual([
+      'tencent-chat-sender',
+      'orders',
+    ]);
   });
 });

@@ -1,15 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Metrics, MetricUnit, recordSend, metrics as shared } from '../../lib/metrics.ts';
-import { successResult } from '../../lib/results.ts';
+import { SendError } from '../../lib/errors.ts';
+import { createMetrics, MetricUnit, metrics as shared } from '../../lib/metrics.ts';
+import { failureResult, successResult } from '../../lib/results.ts';
+import { recordSend } from '../../lib/send-metrics.ts';
 import { type CapturedOutput, captureOutput } from '../support/output.ts';
 
-// The blobs below are what @aws-lambda-powertools/metrics 2.35 printed for the same calls, before
-// lib/metrics.ts replaced it: CloudWatch reads them as embedded metric format.
+// lib/metrics.ts is Powertools Metrics with this product's namespace and service; the blobs below
+// pin what it prints (CloudWatch reads them as embedded metric format, dashboards by their names).
 
 let output: CapturedOutput;
 const printed = () =>
   output.lines().map((line) => line.replace(/"Timestamp":\d+/, '"Timestamp":0'));
-const newMetrics = () => new Metrics({ namespace: 'TencentChatSender', serviceName: 'svc' });
+const newMetrics = () => {
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'svc');
+  return createMetrics();
+};
 
 beforeEach(() => {
   output = captureOutput();
@@ -19,7 +24,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-describe('Class: Metrics', () => {
+describe('Function: createMetrics', () => {
   it('writes one blob of the stored metrics, several values of one metric as a list', () => {
     // Prepare
     const metrics = newMetrics();
@@ -145,6 +150,51 @@ describe('Function: recordSend', () => {
       ['f1', [1, 1]],
       ['f2', 1],
       [undefined, 1],
+    ]);
+  });
+
+  it('counts a failure by error code in a blob of its own, with no warning from Powertools', () => {
+    // Prepare
+    const failed = failureResult('send_text_msg', new SendError('NOT_FOUND', 'no room'), undefined);
+
+    // Act
+    recordSend(failed, { attempts: 2, upstreamMs: 4, fanoutId: 'f3' });
+    recordSend(failed, { attempts: 1, upstreamMs: 4, fanoutId: 'f3' });
+    shared.publishStoredMetrics();
+
+    // Assess
+    const [first, , rest] = printed();
+    expect(printed()).toHaveLength(3);
+    expect(first).toBe(
+      '{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"TencentChatSender","Dimensions":[["service","command","errorCode"]],"Metrics":[{"Name":"MessagesFailed","Unit":"Count"}]}]},"fanoutId":"f3","service":"tencent-chat-sender","command":"send_text_msg","errorCode":"NOT_FOUND","MessagesFailed":1}',
+    );
+    expect(rest).toBe(
+      '{"_aws":{"Timestamp":0,"CloudWatchMetrics":[{"Namespace":"TencentChatSender","Dimensions":[["service","command"]],"Metrics":[{"Name":"Retries","Unit":"Count"},{"Name":"UpstreamLatency","Unit":"Milliseconds"}]}]},"fanoutId":"f3","service":"tencent-chat-sender","command":"send_text_msg","Retries":[1,0],"UpstreamLatency":[4,4]}',
+    );
+  });
+});
+
+describe('Function: createMetrics', () => {
+  it("keeps this product's namespace and service when the variables are empty", () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', ' ');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', '');
+    const metrics = createMetrics();
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'orders');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Shop');
+    const named = createMetrics();
+
+    // Act
+    for (const each of [metrics, named]) {
+      each.addMetric('Retries', MetricUnit.Count, 0);
+      each.publishStoredMetrics();
+    }
+
+    // Assess
+    const blobs = printed().map((line) => JSON.parse(line));
+    expect(blobs.map((blob) => [blob._aws.CloudWatchMetrics[0].Namespace, blob.service])).toEqual([
+      ['TencentChatSender', 'tencent-chat-sender'],
+      ['Shop', 'orders'],
     ]);
   });
 });
