@@ -2,8 +2,8 @@ import type { Context } from 'aws-lambda';
 import { requireFanOutTable } from '../config.ts';
 import { eventKindOf } from '../events.ts';
 import { observed } from '../observed.ts';
-import { answer, type FailureResult, failureResult, type HttpResponse } from '../results.ts';
-import { asSendError } from '../unexpected.ts';
+import { answer, type HttpResponse } from '../results.ts';
+import { answerErrors } from '../unexpected.ts';
 import { cancelFanOut } from './cancel.ts';
 import { type ReportPage, readReportPage } from './report-read.ts';
 import { readReportRequest } from './report-request.ts';
@@ -18,20 +18,10 @@ const reportHandler = (act: Act, withCursor: boolean) =>
     event: unknown,
     _context: Context,
   ): Promise<ReportResult | HttpResponse> {
-    let result: ReportResult | FailureResult;
-    try {
-      const { fanoutId, cursor } = readReportRequest(event, { withCursor });
-      const page = await act(requireFanOutTable(), fanoutId, cursor);
-      result = { ok: true, ...page };
-    } catch (error) {
-      result = failureResult(
-        'send_group_msg',
-        asSendError(error, 'Unexpected report failure'),
-        undefined,
-      );
-    }
-    return answer(eventKindOf(event), result);
-  });
+    const { fanoutId, cursor } = readReportRequest(event, { withCursor });
+    const page = await act(requireFanOutTable(), fanoutId, cursor);
+    return answer(eventKindOf(event), { ok: true, ...page });
+  }).use(answerErrors({ command: 'send_group_msg', logMessage: 'Unexpected report failure' }));
 
 /** get-group-fanout: the report with a page of failures. */
 const createGetFanOutHandler = () => reportHandler(readReportPage, true);
