@@ -133,6 +133,7 @@ Local stack is up (Ctrl-C stops it):
   API (serverless-offline, no auth locally)  ${api}
   Lambda invoke API                          http://localhost:${PORTS.lambda}
   Tencent Chat console (emulator)            ${tencent.url}/   (live transcripts, send form, faults)
+  API reference (Swagger UI, openapi.yaml)   ${tencent.url}/api-reference/
   Secrets Manager stand-in                   ${secrets.url}
   DynamoDB stand-in (idempotency table)      ${dynamodb.url}   (${IDEMPOTENCY_TABLE})
   SQS stand-in (queue mode)                  ${queues.sqs.url}   (${queues.sqs.url}/_control/queues)
