@@ -88,7 +88,8 @@ const readCurl = (words: string[], source: string): Curl => {
     const word = words[index] as string;
     const kind = VALUE_OPTIONS[word];
     if (kind) {
-      const value = words[(index += 1)];
+      index += 1;
+      const value = words[index];
       if (value === undefined) throw new Error(`${word} without a value in: ${source}`);
       if (kind === 'method') method = value;
       if (kind === 'data') body = (body === undefined ? '' : `${body}&`) + value;
