@@ -77,7 +77,24 @@ const VALUE_OPTIONS: Record<string, 'method' | 'header' | 'data' | 'ignored'> = 
   '-m': 'ignored',
   '--max-time': 'ignored',
 };
-const FLAGS = new Set(['-s', '--silent', '-S', '-i', '--include', '-v', '-f', '--fail', '-N']);
+const FLAGS = new Set(
+  [
+    '-s',
+    '--silent',
+    '-S',
+    '--show-error',
+    '-i',
+    '--include',
+    '-v',
+    '--verbose',
+    '-f',
+    '--fail',
+  ].concat(['--fail-with-body', '-N', '--no-buffer', '-L', '--location', '-g', '--globoff']),
+);
+/** `-sS`, `-si`: short flags written together. */
+const isFlag = (word: string): boolean =>
+  FLAGS.has(word) ||
+  (/^-[a-zA-Z]{2,}$/.test(word) && [...word.slice(1)].every((c) => FLAGS.has(`-${c}`)));
 
 const readCurl = (words: string[], source: string): Curl => {
   const headers: Record<string, string> = {};
@@ -97,7 +114,7 @@ const readCurl = (words: string[], source: string): Curl => {
         const colon = value.indexOf(':');
         headers[value.slice(0, colon).trim().toLowerCase()] = value.slice(colon + 1).trim();
       }
-    } else if (FLAGS.has(word)) {
+    } else if (isFlag(word)) {
       // no value
     } else if (word.startsWith('-')) {
       throw new Error(`unknown curl option ${word} in: ${source}`);

@@ -159,6 +159,8 @@ describe('curl commands of the documentation: the checker', () => {
       'https://example.com is not the API',
     ]);
     expect(() => curlsIn('curl --proxy p http://localhost:3000/')).toThrow('unknown curl option');
+    expect(() => curlsIn('curl -sZ http://localhost:3000/')).toThrow('unknown curl option');
+    expect(curlsIn('curl -sSi http://localhost:3000/')[0]?.url).toBe('http://localhost:3000/');
   });
 
   it('expects a block marked as a bad request to be refused by the schema', () => {
