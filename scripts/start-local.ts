@@ -152,6 +152,7 @@ Local stack is up (Ctrl-C stops it):
   API (serverless-offline, no auth locally)  ${api}
   Lambda invoke API                          http://localhost:${PORTS.lambda}
   Tencent Chat console (emulator)            ${tencent.url}/   (live transcripts, send form, faults)
+  API reference (Swagger UI, openapi.yaml)   ${tencent.url}/api-reference/
   Secrets Manager stand-in                   ${secrets.url}
   DynamoDB stand-in (idempotency, fan-outs)  ${dynamodb.url}   (${IDEMPOTENCY_TABLE}, ${LOCAL_FANOUT_TABLE})
   EventBridge stand-in (finished events)     ${eventBridge.url}   (${eventBridge.url}/stand-in/events)

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../../loopback-server.ts';
 import type { TencentChatEmulator } from '../emulator.ts';
+import { serveApiReference } from './api-reference.ts';
 import { loadAssets, serveAsset } from './assets.ts';
 import { streamEvents } from './events.ts';
 import { type FanOutsOptions, fanOutRoutes } from './fanouts.ts';
@@ -13,6 +14,7 @@ import { proxySend } from './send.ts';
  *   GET  /events, /groups/<id>/events, …       its server-sent events
  *   GET  /console/timeline?target=<id>         the timeline as JSON (every entry without target)
  *   GET  /console/assets/<file>                CSS and browser JavaScript
+ *   GET  /api-reference/                       the API reference page (npm run api-reference)
  *   POST /console/send/<route>                 the send form, passed on to `${apiUrl}/v1/<route>`
  *   /fanouts, /console/fanouts…                the Fan-outs page (fanouts.ts)
  */
@@ -65,6 +67,7 @@ const consoleRoutes = (emulator: TencentChatEmulator, options: ConsoleOptions): 
       return true;
     }
     if (request.method !== 'GET') return false;
+    if (serveApiReference(pathname, response)) return true;
     if (pathname.startsWith('/console/assets/')) {
       return serveAsset(assets, pathname.slice('/console/assets/'.length), response);
     }
