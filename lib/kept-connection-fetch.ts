@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { postOverKeptConnection } from './connections.ts';
+import { readBodyText } from './read-body.ts';
 
 /**
  * A `fetch` for ky (its documented `fetch` option) over the kept connections of
@@ -46,7 +47,7 @@ const keptConnectionFetch = async (
   const reply = await postOverKeptConnection(
     url.slice(0, pathStart),
     url.slice(pathStart),
-    await request.text(),
+    await readBodyText(request.body),
     { signal: request.signal, onConnected: init?.attemptObserver?.connected },
   );
   return new Response(NULL_BODY_STATUSES.has(reply.status) ? null : reply.text, {

@@ -10,6 +10,7 @@ import { beforeDeadline } from './deadline.ts';
 import { SendError } from './errors.ts';
 import { freshRandom } from './idempotency.ts';
 import { type KeptConnectionInit, keptConnectionFetch } from './kept-connection-fetch.ts';
+import { readBodyText } from './read-body.ts';
 import { failureOfReply, parseReply, type TencentReply } from './tencent-reply.ts';
 import { decideRetry, errorFailure, type RetryState, replyFailure } from './tencent-retry.ts';
 import type { SignedIdentity } from './usersig.ts';
@@ -89,7 +90,7 @@ const secretsTimeout = (): SendError =>
 const retryFromReply = async ({ response, options }: AfterResponseState) => {
   if (!response.ok) return;
   const send = stateOf(options);
-  const reply = parseReply(await response.text());
+  const reply = parseReply(await readBodyText(response.body));
   const error = failureOfReply(reply);
   if (!error) {
     send.reply = reply;
