@@ -1,4 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -8,10 +13,10 @@ import { connect as tlsConnect } from 'node:tls';
  * The connections to Tencent: node:https with a keep-alive Agent, kept across invocations, opened
  * ahead of the first send, and never reused once they may be dead.
  *
- * Not fetch: Node's fetch is undici, which Node loads from its own sources at first use (about
- * 20 ms of a cold start, with a WebAssembly HTTP parser to compile) and which costs more CPU a
- * request (Request, Headers and Response objects, web streams) than node:http, whose parser is
- * native and which the AWS SDK loads anyway for Secrets Manager.
+ * ky sends through them (lib/kept-connection-fetch.ts wraps them as its `fetch`) rather than
+ * through Node's fetch, whose undici pool offers neither of the two things this module is for:
+ * handing over the connection opened at init, and the freeze rule below. node:http's parser is
+ * native, and the AWS SDK loads node:https anyway for Secrets Manager.
  *
  * Idle connections follow the server's announced `Keep-Alive: timeout`, less one second (the
  * Agent's own `agentKeepAliveTimeoutBuffer`), or four seconds when it announces none (as undici
@@ -188,21 +193,29 @@ class RequestTimeout extends Error {
 
 interface PostReply {
   status: number;
+  headers: IncomingHttpHeaders;
   header: (name: string) => string | undefined;
   text: string;
+}
+
+interface PostOptions {
+  /** Ends the attempt: RequestTimeout once the connection was set up, else ConnectionFailure. */
+  signal: AbortSignal;
+  /** Called once the request is on a set-up connection: from then on it may reach the server. */
+  onConnected?: () => void;
 }
 
 const JSON_CONTENT = 'application/json';
 
 /**
  * POSTs a JSON body to `path` under `baseUrl` over a kept connection, and reads the whole reply.
- * Rejects with RequestTimeout after `timeoutMs`, or with ConnectionFailure.
+ * Rejects with RequestTimeout when `signal` aborts the request, or with ConnectionFailure.
  */
 const postOverKeptConnection = (
   baseUrl: string,
   path: string,
   body: string,
-  timeoutMs: number,
+  { signal, onConnected }: PostOptions,
 ): Promise<PostReply> =>
   new Promise((resolve, reject) => {
     const origin = originOf(baseUrl);
@@ -213,11 +226,15 @@ const postOverKeptConnection = (
     const settle = (error: Error | undefined, reply?: PostReply): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
       inFlight -= 1;
       lastActiveAt = performance.now();
       if (error) reject(error);
       else resolve(reply as PostReply);
+    };
+    const ready = (): void => {
+      connectionReady = true;
+      onConnected?.();
     };
     const request = (origin.tls ? httpsRequest : httpRequest)({
       agent: agentFor(origin),
@@ -228,16 +245,18 @@ const postOverKeptConnection = (
       headers: { 'content-type': JSON_CONTENT, 'content-length': Buffer.byteLength(body) },
     });
     // A connection still being set up when time runs out has carried none of the request.
-    const timer = setTimeout(() => {
+    function abort(): void {
       const error = connectionReady
         ? new RequestTimeout('The attempt timed out')
         : new ConnectionFailure('connection not set up in time', false);
       settle(error);
       request.destroy(error);
-    }, timeoutMs);
+    }
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
     request.once('socket', (socket: Socket) => {
-      if (readySockets.has(socket)) connectionReady = true;
-      else socket.once(readyEvent(socket), () => (connectionReady = true));
+      if (readySockets.has(socket)) ready();
+      else socket.once(readyEvent(socket), ready);
     });
     request.on('error', (error: Error & { code?: string }) =>
       settle(new ConnectionFailure(error.code ?? error.message, connectionReady)),
@@ -256,6 +275,7 @@ const postOverKeptConnection = (
       response.once('end', () =>
         settle(undefined, {
           status: response.statusCode ?? 0,
+          headers: response.headers,
           header: (name) => {
             const value = response.headers[name];
             return Array.isArray(value) ? value.join(', ') : value;
@@ -296,7 +316,7 @@ const resetConnections = (): void => {
   lastActiveAt = 0;
 };
 
-export type { PostReply };
+export type { PostOptions, PostReply };
 export {
   ConnectionFailure,
   idleLimitMs,

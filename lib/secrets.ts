@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from './errors.ts';
 
 /** The admin credentials kept in Secrets Manager (contract section 2). */
@@ -19,32 +20,6 @@ interface FetchOptions {
 const SECRETS_MANAGER_CLIENT_CONFIG = {
   maxAttempts: 3,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-};
-
-/**
- * The credentials per secret ID, kept for maxAge once they parse; a failed fetch or an unusable
- * secret is not kept, and the map of fetches under way makes concurrent callers share one. This
- * was Powertools' SecretsProvider, which caches the same way with the same SDK client: by hand
- * it spares every cold start the parameters and commons packages (about 9 KB of start-up code)
- * for a dozen lines.
- */
-let client: SecretsManagerClient | undefined;
-const cache = new Map<string, { credentials: AdminCredentials; expiresAtMs: number }>();
-const fetchesUnderWay = new Map<string, Promise<AdminCredentials>>();
-
-const readSecretText = async (secretId: string): Promise<unknown> => {
-  client ??= new SecretsManagerClient(SECRETS_MANAGER_CLIENT_CONFIG);
-  const reply = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  return reply.SecretString ?? reply.SecretBinary;
-};
-
-/** The AWS error name or the system error code, never the message (it may quote the request). */
-const describeFailure = (error: unknown): string => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  if (!(cause instanceof Error)) return 'the fetch failed';
-  const { code } = cause as { code?: unknown };
-  if (typeof code === 'string') return code;
-  return cause.name !== 'Error' ? cause.name : 'the fetch failed';
 };
 
 const field = (name: string, problem: string): ConfigurationError =>
@@ -90,27 +65,58 @@ const parseAdminCredentials = (secretText: unknown): AdminCredentials => {
   };
 };
 
+/** The AWS error name or the system error code, never the message (it may quote the request). */
+const describeFailure = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (!(cause instanceof Error)) return 'the fetch failed';
+  const { code } = cause as { code?: unknown };
+  if (typeof code === 'string') return code;
+  return cause.name !== 'Error' ? cause.name : 'the fetch failed';
+};
+
+// Powertools' provider, made at the first fetch with the product's own client (its timeouts, and
+// the credential chain the build trims to the environment's). It caches the secret's text for
+// `maxAge`, and nothing when the fetch fails.
+let provider: SecretsProvider | undefined;
+// Powertools does not share a fetch under way: concurrent cold invocations join this one.
+const fetchesUnderWay = new Map<string, Promise<AdminCredentials>>();
+// The credentials of the text last read: the same object while the cached text lasts, so that the
+// UserSig cache knows it without hashing the key again.
+let parsed: { secretText: unknown; credentials: AdminCredentials } | undefined;
+
+const credentialsOf = (secretText: unknown): AdminCredentials => {
+  if (parsed !== undefined && parsed.secretText === secretText) return parsed.credentials;
+  const credentials = parseAdminCredentials(secretText);
+  parsed = { secretText, credentials };
+  return credentials;
+};
+
 const fetchAdminCredentials = async ({
   secretId,
   maxAgeSeconds,
   forceFetch = false,
 }: FetchOptions): Promise<AdminCredentials> => {
-  const cached = cache.get(secretId);
-  if (!forceFetch && cached !== undefined && Date.now() < cached.expiresAtMs) {
-    return cached.credentials;
-  }
+  provider ??= new SecretsProvider({
+    awsSdkV3Client: new SecretsManagerClient(SECRETS_MANAGER_CLIENT_CONFIG),
+  });
   let secretText: unknown;
   try {
-    secretText = await readSecretText(secretId);
+    secretText = await provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch });
   } catch (error) {
+    // Powertools wraps the SDK's error in a GetParameterError.
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
     throw new ConfigurationError(
-      `Could not read the secret named by TENCENT_CHAT_SECRET_ID: ${describeFailure(error)}`,
+      `Could not read the secret named by TENCENT_CHAT_SECRET_ID: ${describeFailure(cause)}`,
       { cause: error },
     );
   }
-  const credentials = parseAdminCredentials(secretText);
-  cache.set(secretId, { credentials, expiresAtMs: Date.now() + maxAgeSeconds * 1000 });
-  return credentials;
+  try {
+    return credentialsOf(secretText);
+  } catch (error) {
+    // Powertools has kept the text: an unusable secret must be read again at the next call.
+    provider.clearCache();
+    throw error;
+  }
 };
 
 /**
@@ -128,8 +134,8 @@ const getAdminCredentials = (options: FetchOptions): Promise<AdminCredentials> =
 
 const clearSecretCache = (): void => {
   fetchesUnderWay.clear();
-  cache.clear();
-  client = undefined;
+  provider = undefined;
+  parsed = undefined;
 };
 
 export type { AdminCredentials };

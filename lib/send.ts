@@ -5,13 +5,13 @@ import { remainingMs } from './deadline.ts';
 import type { FieldProblem } from './errors.ts';
 import type { EventKind, Invocation } from './events.ts';
 import { chooseRandom } from './idempotency.ts';
+import { identityProvider } from './identity.ts';
+import { loadTencentClient } from './load-tencent-client.ts';
 import { logger } from './logger.ts';
 import { recordSend } from './metrics.ts';
 import { failureResult, type SendResult, successResult } from './results.ts';
-import { getAdminCredentials } from './secrets.ts';
-import { type SendProgress, sendToTencent } from './tencent-client.ts';
+import type { SendProgress } from './tencent-client.ts';
 import { asSendError } from './unexpected.ts';
-import { getSignedIdentity, type SignedIdentity } from './usersig.ts';
 import { checkRequest } from './validation.ts';
 
 /** What one send is about, besides its request: where it came from, for the log line. */
@@ -22,17 +22,6 @@ interface SendOrigin {
   /** Replaces the configured retry budget: queue mode gives a record back rather than wait. */
   maxRetries?: number;
 }
-
-const identityProvider =
-  (config: Config) =>
-  async ({ refresh }: { refresh: boolean }): Promise<SignedIdentity> => {
-    const credentials = await getAdminCredentials({
-      secretId: config.secretId,
-      maxAgeSeconds: config.secretMaxAgeSeconds,
-      forceFetch: refresh,
-    });
-    return getSignedIdentity(credentials, config.userSigLifetimeSeconds, { renew: refresh });
-  };
 
 /** Time left for the send: what Lambda gives, less the reserve kept to answer in. */
 const budgetOf = (context: Partial<Context> | undefined, config: Config): number =>
@@ -106,6 +95,7 @@ const sendOne = async <Request extends object>(
     }
     const deliver = async () => {
       try {
+        const { sendToTencent } = await loadTencentClient();
         const reply = await sendToTencent(
           {
             baseUrl: config.baseUrl,
@@ -168,4 +158,4 @@ const sendOne = async <Request extends object>(
 };
 
 export type { SendOrigin };
-export { identityProvider, sendOne };
+export { sendOne };

@@ -1,11 +1,18 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import ky, {
+  type AfterResponseState,
+  type BeforeErrorState,
+  type BeforeRetryState,
+  type KyInstance,
+  type Options,
+} from 'ky';
 import type { Command } from './commands/command.ts';
-import { ConnectionFailure, postOverKeptConnection, RequestTimeout } from './connections.ts';
 import { beforeDeadline } from './deadline.ts';
-import { isSendError, SendError } from './errors.ts';
+import { SendError } from './errors.ts';
 import { freshRandom } from './idempotency.ts';
-import { isCredentialRejection, LIVE_ROOM_RETRYABLE_CODES } from './tencent-codes.ts';
+import { type KeptConnectionInit, keptConnectionFetch } from './kept-connection-fetch.ts';
+import { readBodyText } from './read-body.ts';
 import { failureOfReply, parseReply, type TencentReply } from './tencent-reply.ts';
+import { decideRetry, errorFailure, type RetryState, replyFailure } from './tencent-retry.ts';
 import type { SignedIdentity } from './usersig.ts';
 
 interface RetryPolicy {
@@ -40,8 +47,19 @@ interface SendProgress {
   outcomeUnknown?: boolean;
 }
 
-/** A rate limit is never retried sooner than this (contract section 6). */
-const RATE_LIMIT_MIN_DELAY_MS = 1_000;
+/** One send as ky's hooks see it (through ky's `context` option). */
+interface SendState extends RetryState {
+  request: SendRequest;
+  progress: SendProgress;
+  bodyText: string;
+  identity: SignedIdentity;
+  /** The delay the policy chose for the retry ky is about to wait for. */
+  nextDelayMs: number;
+  /** The next attempt signs anew first. */
+  refreshPending: boolean;
+  lastAttemptConnected: boolean;
+  reply?: TencentReply;
+}
 
 // The query carries the UserSig: it is built here and never put into a message or a log. Its
 // signed part is built once per identity.
@@ -54,144 +72,180 @@ const signedQuery = (identity: SignedIdentity): string => {
   }
   return query;
 };
+/** Each attempt has a fresh `random` in its query (Tencent's request ID, not the message's). */
 const commandPath = (command: CommandTarget, identity: SignedIdentity): string =>
-  `/v4/${command.service}/${command.name}?${signedQuery(identity)}&random=${freshRandom()}&contenttype=json`;
+  `v4/${command.service}/${command.name}?${signedQuery(identity)}&random=${freshRandom()}&contenttype=json`;
 
-/** HTTP statuses a group send retries (Random makes a repeat harmless); live rooms retry none. */
-const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const stateOf = (options: { context: Record<string, unknown> }): SendState =>
+  options.context.send as SendState;
 
-const statusFailure = (status: number): SendError => {
-  if (status === 429)
-    return new SendError('RATE_LIMITED', 'Tencent answered HTTP 429 (too many requests)');
-  const code = status >= 500 || status === 408 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR';
-  return new SendError(code, `Tencent answered HTTP ${status}`);
-};
-
-/** Retry-After in seconds or as a date, in milliseconds; undefined when absent or malformed. */
-const retryAfterMs = (header: string | undefined): number | undefined => {
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-};
-
-/** One attempt's outcome: the reply, or a failure and whether it may be retried, and when. */
-type Attempt =
-  | { reply: TencentReply }
-  | { failure: SendError; retryable: boolean; floorMs?: number; afterMs?: number };
+const secretsTimeout = (): SendError =>
+  new SendError('UPSTREAM_TIMEOUT', 'Secrets Manager did not answer within the time budget');
 
 /**
- * Sends one command and returns Tencent's reply, or throws a SendError. The attempts, timeouts,
- * backoff with full jitter and the retries decided from the reply's body are a small loop rather
- * than ky: ky's hooks cost a clone of every request and response (a tee of each body stream),
- * about 0.3 ms of CPU a send, and the policy is this module's either way (contract sections 5
- * and 6): `attempt` says what failed and whether it may be retried, the loop when.
+ * A reply whose body reports a failure is retried from here, as ky's docs show (`ky.retry()`
+ * from `afterResponse`); a success is kept for the caller. Non-2xx statuses are left to ky, which
+ * throws HTTPError and asks `retry.shouldRetry`.
+ */
+const retryFromReply = async ({ response, options }: AfterResponseState) => {
+  if (!response.ok) return;
+  const send = stateOf(options);
+  const reply = parseReply(await readBodyText(response.body));
+  const error = failureOfReply(reply);
+  if (!error) {
+    send.reply = reply;
+    return;
+  }
+  const decision = decideRetry(send, replyFailure(error));
+  if (!decision.retry) throw error;
+  send.refreshPending = decision.refresh;
+  return ky.retry({ delay: decision.delayMs, code: error.code });
+};
+
+/**
+ * Every retry is a new request: a fresh query `random`, and after a signature error a new
+ * UserSig from the secret read again (contract section 6).
+ */
+const signNextAttempt = async ({ request, options }: BeforeRetryState) => {
+  const send = stateOf(options);
+  if (send.refreshPending) {
+    send.identity = await beforeDeadline(
+      send.request.identity({ refresh: true }),
+      send.deadline,
+      secretsTimeout,
+    );
+    send.refreshPending = false;
+  }
+  const prefix = options.prefix.replace(/\/+$/, '');
+  return new Request(`${prefix}/${commandPath(send.request.command, send.identity)}`, {
+    method: 'POST',
+    headers: request.headers,
+    body: send.bodyText,
+    signal: request.signal,
+  });
+};
+
+/** ky's errors as the contract's (section 4); what the hooks threw is already one. */
+const asContractError = ({ error, options }: BeforeErrorState): Error => {
+  const send = stateOf(options);
+  if (send.refreshPending) return secretsTimeout();
+  const failure = errorFailure(error, send.lastAttemptConnected);
+  if (!failure) return error;
+  if (failure.mayHaveReached) send.outcomeUnknown = true;
+  return failure.error;
+};
+
+/**
+ * The Tencent client: one ky instance per base URL (in a deployment, the one region domain or
+ * TENCENT_CHAT_BASE_URL), over the kept connections. POST is retried only as the policy says
+ * (lib/tencent-retry.ts): `shouldRetry` asks it about what ky threw, `afterResponse` about what
+ * Tencent answered, and `delay` hands ky the wait it chose. ky's own status list, Retry-After
+ * handling and jitter are not used: a rate limit waits at least one second on top of Retry-After,
+ * and the policy must know the wait to decide whether it still fits the send's budget (ky's
+ * `totalTimeout` would wait out the budget and turn a RATE_LIMITED into a timeout).
+ */
+const createClient = (baseUrl: string): KyInstance =>
+  ky.create({
+    prefix: baseUrl,
+    fetch: keptConnectionFetch,
+    headers: { 'content-type': 'application/json' },
+    retry: { methods: ['post'] },
+    hooks: {
+      afterResponse: [retryFromReply],
+      beforeRetry: [signNextAttempt],
+      beforeError: [asContractError],
+    },
+  });
+
+const clients = new Map<string, KyInstance>();
+const clientFor = (baseUrl: string): KyInstance => {
+  let client = clients.get(baseUrl);
+  if (!client) {
+    client = createClient(baseUrl);
+    clients.set(baseUrl, client);
+  }
+  return client;
+};
+
+/** The options of one send: its budget, its retries and the state its hooks share. */
+const sendOptions = (send: SendState): Options & KeptConnectionInit => ({
+  body: send.bodyText,
+  timeout: send.attemptTimeoutMs,
+  // Caps the last attempt at the deadline.
+  totalTimeout: Math.max(1, send.deadline - Date.now()),
+  retry: {
+    // The refresh after a signature error is one more retry, outside the failure retries.
+    limit: send.maxRetries + 1,
+    shouldRetry: ({ error }) => {
+      const failure = errorFailure(error, send.lastAttemptConnected);
+      if (!failure) return false;
+      const decision = decideRetry(send, failure);
+      if (decision.retry) send.nextDelayMs = decision.delayMs;
+      return decision.retry;
+    },
+    delay: () => send.nextDelayMs,
+  },
+  context: { send },
+  attemptObserver: {
+    started: () => {
+      send.progress.attempts += 1;
+      send.lastAttemptConnected = false;
+    },
+    connected: () => {
+      send.lastAttemptConnected = true;
+    },
+  },
+});
+
+/**
+ * Sends one command and returns Tencent's reply, or throws a SendError: attempts, timeouts and
+ * retries are ky's, what is retried and when is lib/tencent-retry.ts's (contract sections 5, 6).
  */
 const sendToTencent = async (
   request: SendRequest,
   progress: SendProgress = { attempts: 0 },
 ): Promise<TencentReply> => {
-  const { command, baseUrl, budgetMs } = request;
+  const { command, budgetMs } = request;
   if (budgetMs <= 0) {
     throw new SendError('UPSTREAM_TIMEOUT', 'No time was left to call Tencent');
   }
   const deadline = Date.now() + budgetMs;
-  const bodyText = JSON.stringify(request.body);
-  const backoff = (retry: number): number =>
-    Math.min(request.backoffMaxMs, request.backoffBaseMs * 2 ** (retry - 1));
-  const fitsBudget = (delayMs: number): boolean =>
-    Date.now() + delayMs + Math.min(request.attemptTimeoutMs, 100) < deadline;
-  const signedIdentity = (refresh: boolean) =>
-    beforeDeadline(
-      request.identity({ refresh }),
-      deadline,
-      () =>
-        new SendError('UPSTREAM_TIMEOUT', 'Secrets Manager did not answer within the time budget'),
-    );
-
-  const attempt = async (identity: SignedIdentity): Promise<Attempt> => {
-    const group = command.deduplicatedByRandom;
-    try {
-      const response = await postOverKeptConnection(
-        baseUrl,
-        commandPath(command, identity),
-        bodyText,
-        Math.min(request.attemptTimeoutMs, Math.max(1, deadline - Date.now())),
-      );
-      const { status } = response;
-      if (status < 200 || status > 299) {
-        if (status === 504) progress.outcomeUnknown = true;
-        return {
-          failure: statusFailure(status),
-          retryable: group && RETRIED_STATUSES.has(status),
-          floorMs: status === 429 ? RATE_LIMIT_MIN_DELAY_MS : 0,
-          afterMs:
-            status === 429 || status === 503
-              ? retryAfterMs(response.header('retry-after'))
-              : undefined,
-        };
-      }
-      const reply = parseReply(response.text);
-      const failure = failureOfReply(reply);
-      if (!failure) return { reply };
-      const code = failure.tencentCode ?? 0;
-      return {
-        failure,
-        retryable: group ? failure.retryable : LIVE_ROOM_RETRYABLE_CODES.has(code),
-        floorMs: failure.code === 'RATE_LIMITED' ? RATE_LIMIT_MIN_DELAY_MS : 0,
-      };
-    } catch (error) {
-      if (isSendError(error)) return { failure: error, retryable: false };
-      if (error instanceof RequestTimeout) {
-        progress.outcomeUnknown = true;
-        const failure = new SendError(
-          'UPSTREAM_TIMEOUT',
-          'Tencent did not answer within the time budget',
-        );
-        // A live-room send that timed out may have reached Tencent: never sent twice.
-        return { failure, retryable: group };
-      }
-      if (error instanceof ConnectionFailure) {
-        const failure = new SendError(
-          'UPSTREAM_UNAVAILABLE',
-          `Could not reach Tencent (${error.reason})`,
-        );
-        if (error.mayHaveReachedServer) progress.outcomeUnknown = true;
-        // A live-room send is retried only when the request cannot have reached Tencent.
-        return { failure, retryable: group || !error.mayHaveReachedServer };
-      }
-      throw error;
-    }
+  const identity = await beforeDeadline(
+    request.identity({ refresh: false }),
+    deadline,
+    secretsTimeout,
+  );
+  const send: SendState = {
+    request,
+    progress,
+    group: command.deduplicatedByRandom,
+    deadline,
+    attemptTimeoutMs: request.attemptTimeoutMs,
+    maxRetries: request.maxRetries,
+    backoffBaseMs: request.backoffBaseMs,
+    backoffMaxMs: request.backoffMaxMs,
+    failureRetries: 0,
+    refreshed: false,
+    outcomeUnknown: false,
+    bodyText: JSON.stringify(request.body),
+    identity,
+    nextDelayMs: 0,
+    refreshPending: false,
+    lastAttemptConnected: false,
   };
-
-  let identity = await signedIdentity(false);
-  let refreshed = false;
   const upstreamStartedAt = Date.now();
   try {
-    for (let retries = 0; ; ) {
-      progress.attempts += 1;
-      const outcome = await attempt(identity);
-      if ('reply' in outcome) return outcome.reply;
-      const { failure } = outcome;
-      // A signature refresh is retried once at once, and uses up none of the failure retries.
-      if (isCredentialRejection(failure.tencentCode ?? 0)) {
-        if (refreshed || !fitsBudget(0)) throw failure;
-        refreshed = true;
-        identity = await signedIdentity(true);
-        continue;
-      }
-      retries += 1;
-      const delay =
-        (outcome.floorMs ?? 0) +
-        (outcome.afterMs !== undefined
-          ? Math.min(request.backoffMaxMs, outcome.afterMs)
-          : Math.random() * backoff(retries));
-      if (!outcome.retryable || retries > request.maxRetries || !fitsBudget(delay)) throw failure;
-      await sleep(delay);
-    }
+    const response = await clientFor(request.baseUrl).post(
+      commandPath(command, identity),
+      sendOptions(send),
+    );
+    // Read by the afterResponse hook from its clone.
+    void response.body?.cancel();
+    if (!send.reply) throw new SendError('UPSTREAM_ERROR', "Tencent's reply was not read");
+    return send.reply;
   } finally {
     progress.upstreamMs = Date.now() - upstreamStartedAt;
+    if (send.outcomeUnknown) progress.outcomeUnknown = true;
   }
 };
 

@@ -25,7 +25,9 @@ const start = async (network: NetworkOptions) => {
 
 /** A POST, which Node's Agent never retries by itself on a connection found dead. */
 const post = async (url: string) => {
-  const reply = await postOverKeptConnection(url, '/emulator/reset', '{}', 5_000);
+  const reply = await postOverKeptConnection(url, '/emulator/reset', '{}', {
+    signal: AbortSignal.timeout(5_000),
+  });
   return reply.status;
 };
 
@@ -141,16 +143,24 @@ describe('Module: connections', () => {
               : String(error),
       );
     const slow = await start({ tls: true, rttMs: 1_000 });
-    const notSetUp = await outcome(postOverKeptConnection(slow.url, command, '{}', 200));
+    const notSetUp = await outcome(
+      postOverKeptConnection(slow.url, command, '{}', { signal: AbortSignal.timeout(200) }),
+    );
     await slow.close();
     const emulator = await start({ tls: true });
     const refused = await outcome(
-      postOverKeptConnection('https://127.0.0.1:1', command, '{}', 2_000),
+      postOverKeptConnection('https://127.0.0.1:1', command, '{}', {
+        signal: AbortSignal.timeout(2_000),
+      }),
     );
     emulator.emulator.addFault({ drop: 'after' });
-    const cutOff = await outcome(postOverKeptConnection(emulator.url, command, '{}', 2_000));
+    const cutOff = await outcome(
+      postOverKeptConnection(emulator.url, command, '{}', { signal: AbortSignal.timeout(2_000) }),
+    );
     emulator.emulator.addFault({ delayMs: 1_000 });
-    const stalled = await outcome(postOverKeptConnection(emulator.url, command, '{}', 200));
+    const stalled = await outcome(
+      postOverKeptConnection(emulator.url, command, '{}', { signal: AbortSignal.timeout(200) }),
+    );
 
     // Assess
     expect({ notSetUp, refused, cutOff, stalled }).toEqual({
