@@ -13,6 +13,4 @@ const createMetrics = (): Metrics =>
 
 const metrics = createMetrics();
 
-// lib/send.ts imports recordSend from here; the policy itself lives in lib/send-metrics.ts.
-export { recordSend } from './send-metrics.ts';
 export { createMetrics, MetricUnit, metrics };

@@ -8,7 +8,7 @@ import { chooseRandom } from './idempotency.ts';
 import { identityProvider } from './identity.ts';
 import { loadTencentClient } from './load-tencent-client.ts';
 import { logger } from './logger.ts';
-import { recordSend } from './metrics.ts';
+import { recordSend } from './send-metrics.ts';
 import { failureResult, type SendResult, successResult } from './results.ts';
 import type { SendProgress } from './tencent-client.ts';
 import { asSendError } from './unexpected.ts';
