@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordSend } from '../../lib/send-metrics.ts';
 import { failureResult } from '../../lib/results.ts';
+import { recordSend } from '../../lib/send-metrics.ts';
 import { captureOutput } from '../support/output.ts';
 
 /**
