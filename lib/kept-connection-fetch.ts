@@ -14,11 +14,21 @@ interface AttemptObserver {
   started: () => void;
   /** The request is on a set-up connection: from now on Tencent may receive it. */
   connected: () => void;
+  /**
+   * Sees the reply's text before it becomes a Response, so that nobody reads it again through a
+   * web stream; what it throws is the attempt's error, which ky's retry then judges.
+   */
+  replied?: (status: number, text: string) => void;
 }
 
-/** ky hands its `fetch` the options it does not know itself: `attemptObserver` is one. */
+/** ky hands its `fetch` the options it does not know itself: these two are ours. */
 interface KeptConnectionInit extends RequestInit {
   attemptObserver?: AttemptObserver;
+  /**
+   * The body as text, given beside the Request rather than in it: ky clones its Request before
+   * every attempt when retries are on, and a Request with a body tees a stream to do so.
+   */
+  payload?: string;
 }
 
 /** Statuses whose Response may not have a body. */
@@ -47,9 +57,10 @@ const keptConnectionFetch = async (
   const reply = await postOverKeptConnection(
     url.slice(0, pathStart),
     url.slice(pathStart),
-    await readBodyText(request.body),
+    init?.payload ?? (await readBodyText(request.body)),
     { signal: request.signal, onConnected: init?.attemptObserver?.connected },
   );
+  init?.attemptObserver?.replied?.(reply.status, reply.text);
   return new Response(NULL_BODY_STATUSES.has(reply.status) ? null : reply.text, {
     status: reply.status,
     headers: headerPairs(reply.headers),

@@ -1,5 +1,4 @@
 import ky, {
-  type AfterResponseState,
   type BeforeErrorState,
   type BeforeRetryState,
   type KyInstance,
@@ -10,9 +9,8 @@ import { beforeDeadline } from './deadline.ts';
 import { SendError } from './errors.ts';
 import { freshRandom } from './idempotency.ts';
 import { type KeptConnectionInit, keptConnectionFetch } from './kept-connection-fetch.ts';
-import { readBodyText } from './read-body.ts';
 import { failureOfReply, parseReply, type TencentReply } from './tencent-reply.ts';
-import { decideRetry, errorFailure, type RetryState, replyFailure } from './tencent-retry.ts';
+import { decideRetry, errorFailure, type RetryState } from './tencent-retry.ts';
 import type { SignedIdentity } from './usersig.ts';
 
 interface RetryPolicy {
@@ -83,23 +81,18 @@ const secretsTimeout = (): SendError =>
   new SendError('UPSTREAM_TIMEOUT', 'Secrets Manager did not answer within the time budget');
 
 /**
- * A reply whose body reports a failure is retried from here, as ky's docs show (`ky.retry()`
- * from `afterResponse`); a success is kept for the caller. Non-2xx statuses are left to ky, which
- * throws HTTPError and asks `retry.shouldRetry`.
+ * Tencent's reply, read by the transport before it builds the Response: a success is kept for
+ * the caller, and a body that reports a failure (HTTP 200 with a non-zero ErrorCode, or a drop)
+ * is thrown as the attempt's error, which ky's `retry.shouldRetry` judges like any other. Reading
+ * it here rather than in an `afterResponse` hook spares the Response clone ky hands each such hook.
+ * Non-2xx statuses are left to ky, which throws HTTPError.
  */
-const retryFromReply = async ({ response, options }: AfterResponseState) => {
-  if (!response.ok) return;
-  const send = stateOf(options);
-  const reply = parseReply(await readBodyText(response.body));
+const readReply = (send: SendState, status: number, text: string): void => {
+  if (status < 200 || status > 299) return;
+  const reply = parseReply(text);
   const error = failureOfReply(reply);
-  if (!error) {
-    send.reply = reply;
-    return;
-  }
-  const decision = decideRetry(send, replyFailure(error));
-  if (!decision.retry) throw error;
-  send.refreshPending = decision.refresh;
-  return ky.retry({ delay: decision.delayMs, code: error.code });
+  if (error) throw error;
+  send.reply = reply;
 };
 
 /**
@@ -119,8 +112,6 @@ const signNextAttempt = async ({ request, options }: BeforeRetryState) => {
   const prefix = options.prefix.replace(/\/+$/, '');
   return new Request(`${prefix}/${commandPath(send.request.command, send.identity)}`, {
     method: 'POST',
-    headers: request.headers,
-    body: send.bodyText,
     signal: request.signal,
   });
 };
@@ -138,8 +129,8 @@ const asContractError = ({ error, options }: BeforeErrorState): Error => {
 /**
  * The Tencent client: one ky instance per base URL (in a deployment, the one region domain or
  * TENCENT_CHAT_BASE_URL), over the kept connections. POST is retried only as the policy says
- * (lib/tencent-retry.ts): `shouldRetry` asks it about what ky threw, `afterResponse` about what
- * Tencent answered, and `delay` hands ky the wait it chose. ky's own status list, Retry-After
+ * (lib/tencent-retry.ts): `shouldRetry` asks it about each failed attempt (what ky threw, or the
+ * failure Tencent's reply reported), and `delay` hands ky the wait it chose. ky's own status list, Retry-After
  * handling and jitter are not used: a rate limit waits at least one second on top of Retry-After,
  * and the policy must know the wait to decide whether it still fits the send's budget (ky's
  * `totalTimeout` would wait out the budget and turn a RATE_LIMITED into a timeout).
@@ -147,11 +138,11 @@ const asContractError = ({ error, options }: BeforeErrorState): Error => {
 const createClient = (baseUrl: string): KyInstance =>
   ky.create({
     prefix: baseUrl,
+    // The body and its content type go to the transport beside the Request (`payload`), so ky's
+    // Request, which it clones before every attempt, holds no stream and no headers to copy.
     fetch: keptConnectionFetch,
-    headers: { 'content-type': 'application/json' },
     retry: { methods: ['post'] },
     hooks: {
-      afterResponse: [retryFromReply],
       beforeRetry: [signNextAttempt],
       beforeError: [asContractError],
     },
@@ -169,7 +160,7 @@ const clientFor = (baseUrl: string): KyInstance => {
 
 /** The options of one send: its budget, its retries and the state its hooks share. */
 const sendOptions = (send: SendState): Options & KeptConnectionInit => ({
-  body: send.bodyText,
+  payload: send.bodyText,
   timeout: send.attemptTimeoutMs,
   // Caps the last attempt at the deadline.
   totalTimeout: Math.max(1, send.deadline - Date.now()),
@@ -180,7 +171,10 @@ const sendOptions = (send: SendState): Options & KeptConnectionInit => ({
       const failure = errorFailure(error, send.lastAttemptConnected);
       if (!failure) return false;
       const decision = decideRetry(send, failure);
-      if (decision.retry) send.nextDelayMs = decision.delayMs;
+      if (decision.retry) {
+        send.nextDelayMs = decision.delayMs;
+        send.refreshPending = decision.refresh;
+      }
       return decision.retry;
     },
     delay: () => send.nextDelayMs,
@@ -194,6 +188,7 @@ const sendOptions = (send: SendState): Options & KeptConnectionInit => ({
     connected: () => {
       send.lastAttemptConnected = true;
     },
+    replied: (status, text) => readReply(send, status, text),
   },
 });
 
@@ -239,7 +234,7 @@ const sendToTencent = async (
       commandPath(command, identity),
       sendOptions(send),
     );
-    // Read by the afterResponse hook from its clone.
+    // Already read by the transport (readReply).
     void response.body?.cancel();
     if (!send.reply) throw new SendError('UPSTREAM_ERROR', "Tencent's reply was not read");
     return send.reply;

@@ -159,4 +159,4 @@ const decideRetry = (state: RetryState, failure: AttemptFailure): Decision => {
 };
 
 export type { AttemptFailure, Decision, RetryState };
-export { decideRetry, errorFailure, replyFailure };
+export { decideRetry, errorFailure };
