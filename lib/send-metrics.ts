@@ -21,6 +21,19 @@ interface SendFacts {
 let blobCommand: string | undefined;
 let blobFanoutId: string | undefined;
 
+/**
+ * Makes `command` the dimension of what is counted from now on. A default dimension outlives the
+ * blob Powertools writes early (a metric at 100 values). A function sends one command, so this
+ * changes something once per container; cleared first, since Powertools warns about a dimension
+ * set twice (and so about `addDimension('command', …)` beside it).
+ */
+const countUnder = (command: string): void => {
+  if (blobCommand === command) return;
+  metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ service: serviceName(), command });
+  blobCommand = command;
+};
+
 const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: SendFacts): void => {
   const { command } = result;
   // One blob per fan-out: a batch mixing fan-outs, or plain sends, writes the blob it holds first.
@@ -28,14 +41,7 @@ const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: Send
     metrics.publishStoredMetrics();
   }
   blobFanoutId = fanoutId;
-  if (blobCommand !== command) {
-    // A default dimension outlives the blob Powertools writes early (a metric at 100 values). A
-    // function sends one command, so this runs once per container; cleared first, since
-    // Powertools warns about a dimension set twice.
-    metrics.clearDefaultDimensions();
-    metrics.setDefaultDimensions({ service: serviceName(), command });
-    blobCommand = command;
-  }
+  countUnder(command);
   if (fanoutId !== undefined) metrics.addMetadata('fanoutId', fanoutId);
   if (result.ok) {
     metrics.addMetric('MessagesSent', MetricUnit.Count, 1);
@@ -52,4 +58,4 @@ const recordSend = (result: SendResult, { attempts, upstreamMs, fanoutId }: Send
 };
 
 export type { SendFacts };
-export { recordSend };
+export { countUnder, recordSend };

@@ -10,6 +10,7 @@ import { logger } from '../logger.ts';
 import { MetricUnit, metrics } from '../metrics.ts';
 import type { SendBroadcastMsgRequest } from '../schemas/send-broadcast-msg.ts';
 import { sendOne } from '../send.ts';
+import { countUnder } from '../send-metrics.ts';
 import { delayVisibility, requeue } from './give-back.ts';
 import { planMerges } from './merge-broadcasts.ts';
 import { createPacer, type Pacer } from './pacer.ts';
@@ -221,7 +222,7 @@ const giveBack = async (
     }),
   );
   // Counted on every batch, so that a batch that sent nothing still has its metrics.
-  metrics.addDimension('command', commandName);
+  countUnder(commandName);
   metrics.addMetric('QueueRecordsRequeued', MetricUnit.Count, requeued.size);
   metrics.addMetric('QueueRecordsReturned', MetricUnit.Count, stillFailed.length);
   if (requeued.size > 0 || stillFailed.length > 0) {
