@@ -10,6 +10,28 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 describe('npm run bench (smoke)', () => {
+  it("measures each part's share of a cold start with throwaway builds", async () => {
+    const { stdout } = await run(process.execPath, ['bench/stack-shares.ts'], {
+      env: { ...process.env, BENCH_COLD_SAMPLES: '1' },
+    });
+    for (const variant of [
+      'hand-written',
+      'full',
+      'no-ky-no-undici',
+      'no-ky-with-undici',
+      'no-middy',
+      'no-powertools',
+    ]) {
+      // Every variant sent (a failed first invocation throws): start-up KB and four timings.
+      expect(stdout).toMatch(
+        new RegExp(`^${variant}\\t\\d+(\\.\\d+)?\\t(\\d+(\\.\\d+)?\\t){3}`, 'm'),
+      );
+    }
+    for (const part of ['undici', 'ky', 'middy', 'Powertools']) {
+      expect(stdout).toMatch(new RegExp(`^${part} share\\t-?\\d+(\\.\\d+)? ms$`, 'm'));
+    }
+  }, 120_000);
+
   it('measures every figure and writes them as JSON', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
