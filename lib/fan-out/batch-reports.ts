@@ -18,17 +18,26 @@ const fanOutReportsFor = async (
   return createFanOutReports({ ...config, table: config.table });
 };
 
-/** The fan-out report could not be read or written: the record comes back later. */
+/**
+ * The fan-out report could not be read or written: the record comes back later, not before the
+ * error's `retryAfterSeconds` when it has one (a finished event's claim that is still held).
+ */
 const reportFailure = (
   error: unknown,
   fanoutId: string | undefined,
-): { kind: 'failed'; code: 'UPSTREAM_UNAVAILABLE' } => {
+): { kind: 'failed'; code: 'UPSTREAM_UNAVAILABLE'; notBeforeSeconds?: number } => {
   logger.warn('Fan-out report not updated; the record goes back to the queue', {
     fanoutId,
     errorName: error instanceof Error ? error.name : typeof error,
     errorMessage: error instanceof Error ? error.message : String(error),
   });
-  return { kind: 'failed', code: 'UPSTREAM_UNAVAILABLE' };
+  // Read by its shape: lib/fan-out/finished-event.ts is loaded only with the consumer.
+  const notBefore = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return {
+    kind: 'failed',
+    code: 'UPSTREAM_UNAVAILABLE',
+    ...(typeof notBefore === 'number' && { notBeforeSeconds: notBefore }),
+  };
 };
 
 export { fanOutReportsFor, reportFailure };

@@ -15,7 +15,9 @@ import {
  * pending. Whoever finds the report at pending 0 without `finishedEventPut` claims the event with a
  * conditional update (a lease, so that a claimant that died is replaced), puts it, then marks the
  * report. A failed put releases the claim and throws: the record that found the report finished
- * goes back to the queue, and its next delivery tries again.
+ * goes back to the queue, and its next delivery tries again. When the claim cannot be released
+ * either, the record asks to come back only after the lease, so that its next delivery can take
+ * the claim over instead of finding it held and leaving the event to nobody.
  */
 
 const SOURCE = 'tencent-chat-sender';
@@ -24,9 +26,14 @@ const DETAIL_TYPE = 'Group fan-out finished';
 const CLAIM_LEASE_MS = 30_000;
 
 class FinishedEventError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** Set when the record must not come back before the claim's lease has ended. */
+  retryAfterSeconds?: number;
+
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'FinishedEventError';
+    if (options?.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -129,10 +136,17 @@ const finishIfDone = async (table: string, bus: string, report: ReportItem): Pro
       fanoutId: report.fanoutId,
       errorName: error instanceof Error ? error.name : typeof error,
     });
-    await settle(table, report.fanoutId, token, false).catch(() => undefined);
-    throw error instanceof FinishedEventError
-      ? error
-      : new FinishedEventError('The finished event could not be put', { cause: error });
+    const released = await settle(table, report.fanoutId, token, false).then(
+      () => true,
+      () => false,
+    );
+    throw new FinishedEventError(
+      error instanceof FinishedEventError ? error.message : 'The finished event could not be put',
+      {
+        cause: error,
+        ...(!released && { retryAfterSeconds: Math.ceil(CLAIM_LEASE_MS / 1_000) + 1 }),
+      },
+    );
   }
   // The event is out: a failed mark only leaves the claim to expire, so nothing goes back.
   await settle(table, report.fanoutId, token, true).catch((error: unknown) =>

@@ -24,7 +24,7 @@ const RATE_LIMIT_PAUSE_MS = 1_000;
 /** Why a record was not sent, when it goes back to the queue. */
 type Unsent =
   | { kind: 'requeue'; delaySeconds: number }
-  | { kind: 'failed'; code: string; replayed?: true };
+  | { kind: 'failed'; code: string; replayed?: true; notBeforeSeconds?: number };
 
 class RecordNotSentError extends Error {
   constructor(code: string) {

@@ -20,12 +20,18 @@ interface Failure {
   code: string;
   /** Answered from the idempotency table: every later receive gets the same answer. */
   replayed?: true;
+  /** The record must stay hidden at least this long (a finished event's claim still held). */
+  notBeforeSeconds?: number;
 }
 
-const visibilityDelaySeconds = ({ code, replayed }: Failure, receiveCount: number): number => {
+const visibilityDelaySeconds = (
+  { code, replayed, notBeforeSeconds = 0 }: Failure,
+  receiveCount: number,
+): number => {
   if (replayed || NEVER_BETTER.has(code)) return 0;
   const exponent = Math.max(0, Math.min(20, receiveCount - 1));
-  return Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** exponent);
+  const backoff = FIRST_DELAY_SECONDS * 2 ** exponent;
+  return Math.min(MAX_DELAY_SECONDS, Math.max(backoff, notBeforeSeconds));
 };
 
 /** A rate-limited record is requeued this many seconds later (Tencent counts per second). */

@@ -1,12 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RunningDynamoDb, startDynamoDb } from '../../../emulators/dynamodb/server.ts';
 import {
   type RunningEventBridge,
   startEventBridge,
 } from '../../../emulators/eventbridge/server.ts';
+import { reportFailure } from '../../../lib/fan-out/batch-reports.ts';
 import { cancelFanOut } from '../../../lib/fan-out/cancel.ts';
 import { clearFanOutStates, fanOutState } from '../../../lib/fan-out/cancellation.ts';
-import { clearEventClient, finishIfDone } from '../../../lib/fan-out/finished-event.ts';
+import {
+  CLAIM_LEASE_MS,
+  clearEventClient,
+  finishIfDone,
+} from '../../../lib/fan-out/finished-event.ts';
 import { readReport, recordOutcome } from '../../../lib/fan-out/record-outcome.ts';
 import { createReport } from '../../../lib/fan-out/report-create.ts';
 import { clearReportClient } from '../../../lib/fan-out/report-items.ts';
@@ -232,5 +237,66 @@ describe('Fan-out reports', () => {
     // Assess
     expect(events.events).toHaveLength(1);
     expect(await readReport(TABLE, fanoutId)).toMatchObject({ finishedEventPut: true });
+  });
+
+  it('keeps the event to the record whose put failed when its claim cannot be released', async () => {
+    // Prepare: the put is refused, then the table refuses the claim's release (3 attempts)
+    await createReport(fanoutId, 1);
+    const recorded = await recordOutcome(target('g1'), { outcome: 'sent' });
+    if (recorded.status === 'no-report') throw new Error('the report is missing');
+    events.addFault({ count: 1, mode: 'entry' });
+    dynamo.addFault({ after: 1, throttle: 3 });
+
+    // Act
+    const failure: unknown = await finishIfDone(TABLE, 'default', recorded.report).catch(
+      (error: unknown) => error,
+    );
+    // Within the lease a delivery finds the claim held, and leaves it to its holder
+    await finishIfDone(TABLE, 'default', recorded.report);
+    const heldMeanwhile = events.events.length;
+    // The holder's record comes back after retryAfterSeconds, past the lease, and takes it over
+    const retryAfterSeconds = (failure as { retryAfterSeconds: number }).retryAfterSeconds;
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      vi.setSystemTime(Date.now() + retryAfterSeconds * 1_000);
+      await finishIfDone(TABLE, 'default', recorded.report);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'FinishedEventError', message: /refused/ });
+    expect(retryAfterSeconds * 1_000).toBeGreaterThan(CLAIM_LEASE_MS);
+    expect(heldMeanwhile).toBe(0);
+    expect(events.events).toHaveLength(1);
+    expect(await readReport(TABLE, fanoutId)).toMatchObject({ finishedEventPut: true });
+  });
+
+  it("lets a failed put come back at the queue's own pace when its claim was released", async () => {
+    // Prepare
+    await createReport(fanoutId, 1);
+    const recorded = await recordOutcome(target('g1'), { outcome: 'sent' });
+    if (recorded.status === 'no-report') throw new Error('the report is missing');
+    events.addFault({ count: 1, mode: 'entry' });
+
+    // Act
+    const failure: unknown = await finishIfDone(TABLE, 'default', recorded.report).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'FinishedEventError' });
+    expect((failure as { retryAfterSeconds?: number }).retryAfterSeconds).toBeUndefined();
+    expect(reportFailure(failure, fanoutId)).toStrictEqual({
+      kind: 'failed',
+      code: 'UPSTREAM_UNAVAILABLE',
+    });
+    expect(
+      reportFailure(Object.assign(new Error('held'), { retryAfterSeconds: 31 }), fanoutId),
+    ).toStrictEqual({
+      kind: 'failed',
+      code: 'UPSTREAM_UNAVAILABLE',
+      notBeforeSeconds: 31,
+    });
   });
 });

@@ -141,4 +141,11 @@ describe('Function: visibilityDelaySeconds', () => {
     ).toStrictEqual([5, 10, 20, 40]);
     expect(visibilityDelaySeconds({ code: 'UPSTREAM_UNAVAILABLE' }, 30)).toBe(900);
   });
+
+  it('keeps a record hidden at least as long as its failure asks, and backs off longer if due', () => {
+    const failure = { code: 'UPSTREAM_UNAVAILABLE', notBeforeSeconds: 31 };
+    expect([1, 2, 3, 4].map((count) => visibilityDelaySeconds(failure, count))).toStrictEqual([
+      31, 31, 31, 40,
+    ]);
+  });
 });
