@@ -43,6 +43,15 @@ const finish = async (groupId: string, outcome: Parameters<typeof recordOutcome>
   return recorded;
 };
 
+/** A one-group fan-out whose group is counted, with EventBridge refusing the next put. */
+const countedWithPutRefused = async () => {
+  await createReport(fanoutId, 1);
+  const recorded = await recordOutcome(target('g1'), { outcome: 'sent' });
+  if (recorded.status === 'no-report') throw new Error('the report is missing');
+  events.addFault({ count: 1, mode: 'entry' });
+  return recorded.report;
+};
+
 describe('Fan-out reports', () => {
   beforeAll(async () => {
     dynamo = await startDynamoDb({ tables: [TABLE] });
@@ -241,25 +250,22 @@ describe('Fan-out reports', () => {
 
   it('keeps the event to the record whose put failed when its claim cannot be released', async () => {
     // Prepare: the put is refused, then the table refuses the claim's release (3 attempts)
-    await createReport(fanoutId, 1);
-    const recorded = await recordOutcome(target('g1'), { outcome: 'sent' });
-    if (recorded.status === 'no-report') throw new Error('the report is missing');
-    events.addFault({ count: 1, mode: 'entry' });
+    const report = await countedWithPutRefused();
     dynamo.addFault({ after: 1, throttle: 3 });
 
     // Act
-    const failure: unknown = await finishIfDone(TABLE, 'default', recorded.report).catch(
+    const failure: unknown = await finishIfDone(TABLE, 'default', report).catch(
       (error: unknown) => error,
     );
     // Within the lease a delivery finds the claim held, and leaves it to its holder
-    await finishIfDone(TABLE, 'default', recorded.report);
+    await finishIfDone(TABLE, 'default', report);
     const heldMeanwhile = events.events.length;
     // The holder's record comes back after retryAfterSeconds, past the lease, and takes it over
     const retryAfterSeconds = (failure as { retryAfterSeconds: number }).retryAfterSeconds;
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     try {
       vi.setSystemTime(Date.now() + retryAfterSeconds * 1_000);
-      await finishIfDone(TABLE, 'default', recorded.report);
+      await finishIfDone(TABLE, 'default', report);
     } finally {
       vi.useRealTimers();
     }
@@ -274,13 +280,10 @@ describe('Fan-out reports', () => {
 
   it("lets a failed put come back at the queue's own pace when its claim was released", async () => {
     // Prepare
-    await createReport(fanoutId, 1);
-    const recorded = await recordOutcome(target('g1'), { outcome: 'sent' });
-    if (recorded.status === 'no-report') throw new Error('the report is missing');
-    events.addFault({ count: 1, mode: 'entry' });
+    const report = await countedWithPutRefused();
 
     // Act
-    const failure: unknown = await finishIfDone(TABLE, 'default', recorded.report).catch(
+    const failure: unknown = await finishIfDone(TABLE, 'default', report).catch(
       (error: unknown) => error,
     );
 
