@@ -29,6 +29,8 @@ const brokenLinks = (file: string, text = readDoc(file)): string[] =>
     .flatMap((target) => {
       const { path, anchor } = resolveLink(file, target);
       if (!isInsideRepository(path)) return [`${target}: outside the repository`];
+      // A reader may have the page without its parent folder (a docs site, a copied folder).
+      if (target.split('#')[0]?.split('/').includes('..')) return [`${target}: climbs with ..`];
       const absolute = join(ROOT, path);
       if (path !== file && !existsSync(absolute)) return [`${target}: no such file`];
       if (anchor === '') return [];
@@ -105,6 +107,7 @@ describe('Documentation links: the checker', () => {
     const text = [
       '[ok](api.md#results) [here](#a-heading) ![shot](console-group.png)',
       '[gone](nowhere.md) [bad](api.md#no-such-heading) [out](../../elsewhere/CONTRACT.md)',
+      '[up](../README.md)',
       '`[in code](nowhere-either.md)`',
       '```',
       '[in a block](nor-this.md)',
@@ -115,6 +118,7 @@ describe('Documentation links: the checker', () => {
       'nowhere.md: no such file',
       'api.md#no-such-heading: no heading #no-such-heading in docs/api.md',
       '../../elsewhere/CONTRACT.md: outside the repository',
+      '../README.md: climbs with ..',
     ]);
   });
 });
