@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { readFanOutConfig } from '../config.ts';
 import { logger } from '../logger.ts';
+import { errorName } from '../unexpected.ts';
 import type { FanOutReports } from './consumer.ts';
 
 /** What lib/queue/process-batch.ts asks of the fan-out reports for one batch. */
@@ -28,7 +29,7 @@ const reportFailure = (
 ): { kind: 'failed'; code: 'UPSTREAM_UNAVAILABLE'; notBeforeSeconds?: number } => {
   logger.warn('Fan-out report not updated; the record goes back to the queue', {
     fanoutId,
-    errorName: error instanceof Error ? error.name : typeof error,
+    errorName: errorName(error),
     errorMessage: error instanceof Error ? error.message : String(error),
   });
   // Read by its shape: lib/fan-out/finished-event.ts is loaded only with the consumer.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../logger.ts';
+import { errorName } from '../unexpected.ts';
 import {
   isConditionFailure,
   type ReportItem,
@@ -134,7 +135,7 @@ const finishIfDone = async (table: string, bus: string, report: ReportItem): Pro
   } catch (error) {
     logger.warn('Group fan-out finished event not put; the record goes back to try again', {
       fanoutId: report.fanoutId,
-      errorName: error instanceof Error ? error.name : typeof error,
+      errorName: errorName(error),
     });
     const released = await settle(table, report.fanoutId, token, false).then(
       () => true,
@@ -152,7 +153,7 @@ const finishIfDone = async (table: string, bus: string, report: ReportItem): Pro
   await settle(table, report.fanoutId, token, true).catch((error: unknown) =>
     logger.warn('Group fan-out finished event put but not marked on the report', {
       fanoutId: report.fanoutId,
-      errorName: error instanceof Error ? error.name : typeof error,
+      errorName: errorName(error),
     }),
   );
   logger.info('Group fan-out finished', { ...viewOf(report) });

@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readFanOutConfig } from '../config.ts';
 import { SendError } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { errorName } from '../unexpected.ts';
 import { isConditionFailure, type ReportItem, reportClient, reportKey } from './report-items.ts';
 
 /**
@@ -37,7 +38,7 @@ const createReport = async (fanoutId: string, total: number): Promise<void> => {
     if (isConditionFailure(error)) return;
     logger.error('Fan-out report not created: nothing was queued', {
       fanoutId,
-      errorName: error instanceof Error ? error.name : typeof error,
+      errorName: errorName(error),
     });
     throw new SendError(
       'UPSTREAM_UNAVAILABLE',
