@@ -14,7 +14,7 @@ import { countUnder } from '../send-metrics.ts';
 import { delayVisibility, requeue } from './give-back.ts';
 import { planMerges } from './merge-broadcasts.ts';
 import { createPacer, type Pacer } from './pacer.ts';
-import { RATE_LIMIT_DELAY_SECONDS, visibilityDelaySeconds } from './visibility.ts';
+import { type Failure, RATE_LIMIT_DELAY_SECONDS, visibilityDelaySeconds } from './visibility.ts';
 
 /** Time kept after the last send may start: for that send's attempt and for giving records back. */
 const GIVE_BACK_MS = 1_500;
@@ -22,9 +22,7 @@ const GIVE_BACK_MS = 1_500;
 const RATE_LIMIT_PAUSE_MS = 1_000;
 
 /** Why a record was not sent, when it goes back to the queue. */
-type Unsent =
-  | { kind: 'requeue'; delaySeconds: number }
-  | { kind: 'failed'; code: string; replayed?: true; notBeforeSeconds?: number };
+type Unsent = { kind: 'requeue'; delaySeconds: number } | ({ kind: 'failed' } & Failure);
 
 class RecordNotSentError extends Error {
   constructor(code: string) {

@@ -16,6 +16,7 @@ const NEVER_BETTER: ReadonlySet<string> = new Set<ErrorCode>([
   'IDEMPOTENCY_CONFLICT',
 ]);
 
+/** Why a record failed, as far as its next visibility is concerned. */
 interface Failure {
   code: string;
   /** Answered from the idempotency table: every later receive gets the same answer. */
@@ -37,4 +38,4 @@ const visibilityDelaySeconds = (
 /** A rate-limited record is requeued this many seconds later (Tencent counts per second). */
 const RATE_LIMIT_DELAY_SECONDS = 1;
 
-export { RATE_LIMIT_DELAY_SECONDS, visibilityDelaySeconds };
+export { type Failure, RATE_LIMIT_DELAY_SECONDS, visibilityDelaySeconds };
